@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Optimised builds of the numeric targets: bounds checks stay on in debug
+/// builds (tests), and release builds are what the benchmarks measure.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "mnist-nce",
+    products: [
+        .executable(name: "mnist-nce", targets: ["mnist-nce"]),
+        .executable(name: "nce-bench", targets: ["nce-bench"]),
+        .library(name: "MNISTData", targets: ["MNISTData"]),
+        .library(name: "SampledLosses", targets: ["SampledLosses"]),
+        .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "NCENetwork", targets: ["NCENetwork"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config; not API.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // IDX files (raw or gzip) and the MNIST-layout data set.
+        .target(name: "MNISTData", dependencies: ["CZlib"], swiftSettings: numericSettings),
+        // Candidate samplers and the NCE, sampled-softmax and softmax losses.
+        .target(
+            name: "SampledLosses",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: numericSettings),
+        // The safetensors checkpoint format: validated reader, atomic writer.
+        .target(name: "SafeTensors", swiftSettings: numericSettings),
+        // Layers, parameter arena, optimisers, training and evaluation.
+        .target(
+            name: "NCENetwork",
+            dependencies: ["COpenBLAS", "MNISTData", "SampledLosses", "SafeTensors"],
+            swiftSettings: numericSettings),
+
+        // The command-line tool: parses options, calls the library, maps errors.
+        .executableTarget(
+            name: "mnist-nce",
+            dependencies: [
+                "NCENetwork", "MNISTData", "SampledLosses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Benchmarks on synthetic or bundled data; run by scripts/, never by tests.
+        .executableTarget(
+            name: "nce-bench",
+            dependencies: [
+                "NCENetwork", "MNISTData", "SampledLosses", "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: numericSettings),
+
+        .testTarget(name: "MNISTDataTests", dependencies: ["MNISTData"]),
+        .testTarget(
+            name: "SampledLossesTests", dependencies: ["SampledLosses"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"]),
+        .testTarget(name: "MNISTNCECommandTests", dependencies: ["SafeTensors"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,5 @@
+import XCTest
+
+final class SafeTensorsTestsPlaceholder: XCTestCase {
+    func testBuilds() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class SampledLossesTestsPlaceholder: XCTestCase {
+    func testBuilds() { XCTAssertTrue(true) }
+}
