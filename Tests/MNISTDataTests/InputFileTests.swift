@@ -1,0 +1,33 @@
+import MNISTData
+import XCTest
+
+final class InputFileTests: XCTestCase {
+    func testMissingFile() throws {
+        let path = try makeTemporaryDirectory(for: self) + "/nothing-here"
+        assertDataError(.missingInput, mentioning: [path + ": expected an existing file", "open failed"]) {
+            try IDXReader.read(path: path)
+        }
+    }
+
+    func testDirectoryIsNotARegularFile() throws {
+        let path = try makeTemporaryDirectory(for: self)
+        assertDataError(.missingInput, mentioning: [path + ": expected a regular file, found a directory"]) {
+            try IDXReader.read(path: path)
+        }
+    }
+
+    func testUnreadableFile() throws {
+        let directory = try makeTemporaryDirectory(for: self)
+        let path = try writeFile(idxBytes(typeCode: 0x08, dimensions: [1], payload: [1]), named: "locked", in: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
+        addTeardownBlock { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+        if geteuid() == 0 {
+            // Root ignores permission bits, so the file stays readable.
+            XCTAssertEqual(try IDXReader.read(path: path).uint8Values, [1])
+        } else {
+            assertDataError(.missingInput, mentioning: [path, "a readable file", "Permission denied"]) {
+                try IDXReader.read(path: path)
+            }
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class MNISTDataTestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
