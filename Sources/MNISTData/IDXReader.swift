@@ -76,6 +76,10 @@ public enum IDXReader {
         fixByteOrder: (UnsafeMutableRawBufferPointer) -> Void = { _ in }
     ) throws(DataError) -> [Element] {
         let expectedBytes = count * MemoryLayout<Element>.stride
+        // The full payload is reserved up front: its size has been checked
+        // against the limit and the file, and a large reservation is only
+        // address space until inflate writes to it, so a short or corrupt
+        // stream costs memory in proportion to the data actually decoded.
         var failure: DataError?
         let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             let bytes = UnsafeMutableRawBufferPointer(buffer)

@@ -16,6 +16,24 @@ final class InputFileTests: XCTestCase {
         }
     }
 
+    func testPathThroughAFileCannotBeOpened() throws {
+        let directory = try makeTemporaryDirectory(for: self)
+        let file = try writeFile([0, 0, 8, 1, 0, 0, 0, 1, 1], named: "plain", in: directory)
+        assertDataError(.missingInput, mentioning: [file + "/child: expected a readable file", "Not a directory"]) {
+            try IDXReader.read(path: file + "/child")
+        }
+    }
+
+    #if os(Linux)
+    /// Reading address 0 of the process's own memory fails with EIO, a
+    /// dependable read failure on an opened regular file.
+    func testReadFailureIsAnIOError() {
+        assertDataError(.ioError, mentioning: ["/proc/self/mem: expected readable bytes at offset 0", "errno 5"]) {
+            try IDXReader.read(path: "/proc/self/mem")
+        }
+    }
+    #endif
+
     func testUnreadableFile() throws {
         let directory = try makeTemporaryDirectory(for: self)
         let path = try writeFile(idxBytes(typeCode: 0x08, dimensions: [1], payload: [1]), named: "locked", in: directory)
