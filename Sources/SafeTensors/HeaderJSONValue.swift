@@ -25,15 +25,21 @@ enum HeaderJSONValue: Equatable {
     }
 
     /// A short description of the value's type and, for scalars, its value,
-    /// for error messages: `object`, `array of 3`, `string "F32"`, `number 1.5`.
+    /// for error messages: `an object`, `an array of 3`, `string "F32"`,
+    /// `number 1.5`; long text is cut to 40 characters.
     var summary: String {
         switch self {
         case .object: "an object"
         case let .array(items): "an array of \(items.count)"
-        case let .string(text): "string \(text.debugDescription)"
-        case let .number(text): "number \(text)"
+        case let .string(text): "string \(Self.shortened(text).debugDescription)"
+        case let .number(text): "number \(Self.shortened(text))"
         case let .bool(value): "\(value)"
         case .null: "null"
         }
+    }
+
+    /// `text` cut to 40 characters, so that one message stays one short line.
+    private static func shortened(_ text: String) -> String {
+        text.count <= 40 ? text : text.prefix(40) + "…"
     }
 }
