@@ -18,7 +18,9 @@ extension SafeTensorsFile {
     ///   if the contents are invalid; `.io` if reading fails or the file
     ///   changes size while being read.
     public static func read(path: String) throws(SafeTensorsError) -> SafeTensorsArchive {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking so that opening a FIFO fails the regular-file check below
+        // instead of waiting for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             let kind: SafeTensorsError.Kind = (code == ENOENT || code == EACCES || code == ENOTDIR || code == EPERM)

@@ -7,7 +7,8 @@ extension SafeTensorsFile {
     /// in the same directory, flushed, and renamed over `path`, so `path`
     /// holds either its previous contents or the complete new file; on any
     /// failure the temporary file is removed. A replaced file keeps its
-    /// permissions; a new one gets mode 0644.
+    /// permissions; a new one gets mode 0644. A symbolic link at `path` is
+    /// replaced by the new file rather than followed.
     ///
     /// - Parameter createDirectories: create `path`'s missing parent
     ///   directories instead of failing.

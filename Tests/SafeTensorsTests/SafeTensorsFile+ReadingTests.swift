@@ -41,7 +41,11 @@ final class SafeTensorsFileReadingTests: XCTestCase {
         assertThrows(.missingFile, mentioning: [underFile, "Not a directory"]) {
             () throws(SafeTensorsError) in try SafeTensorsFile.read(path: underFile)
         }
-        XCTAssertEqual(SafeTensorsError.Kind.missingFile.exitCode, 66)
+        let fifo = directory.file("pipe")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        assertThrows(.missingFile, mentioning: [fifo, "a regular file", "a special file"]) {
+            () throws(SafeTensorsError) in try SafeTensorsFile.read(path: fifo)
+        }
     }
 
     func testEmptyAndSevenByteFilesAreMalformed() throws {
