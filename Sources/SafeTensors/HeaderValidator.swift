@@ -10,7 +10,7 @@ struct HeaderValidator {
     private static let tensorFields: Set<String> = ["dtype", "shape", "data_offsets"]
 
     /// The checked contents of a header.
-    struct Result {
+    struct Contents {
         var metadata: [String: String]
         /// In data order.
         var tensors: [TensorInfo]
@@ -18,7 +18,7 @@ struct HeaderValidator {
 
     /// Parses the header text and validates it; see
     /// ``SafeTensorsFile/decode(_:path:)`` for the list of checks.
-    func validate(_ header: [UInt8]) throws(SafeTensorsError) -> Result {
+    func validate(_ header: [UInt8]) throws(SafeTensorsError) -> Contents {
         let root: HeaderJSONValue
         do {
             root = try HeaderJSONParser.parse(header)
@@ -51,7 +51,7 @@ struct HeaderValidator {
             }
             tensors.append(try validateTensor(named: key, value))
         }
-        return Result(metadata: metadata ?? [:], tensors: try validateLayout(tensors))
+        return Contents(metadata: metadata ?? [:], tensors: try validateLayout(tensors))
     }
 
     private func malformed(_ location: String, expected: String, found: String) -> SafeTensorsError {
