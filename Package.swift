@@ -42,7 +42,10 @@ let package = Package(
         // Layers, parameter arena, optimisers, training and evaluation.
         .target(
             name: "NCENetwork",
-            dependencies: ["COpenBLAS", "MNISTData", "SampledLosses", "SafeTensors"],
+            dependencies: [
+                "COpenBLAS", "MNISTData", "SampledLosses", "SafeTensors",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
             swiftSettings: numericSettings),
 
         // The command-line tool: parses options, calls the library, maps errors.

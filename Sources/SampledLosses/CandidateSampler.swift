@@ -77,16 +77,18 @@ extension CandidateSampler {
     /// `numSampled` classes that took `numTries` draws, as TensorFlow defines
     /// it: `p·numSampled` when `numTries == numSampled` (always so without
     /// unique sampling), else `1 − (1 − p)^numTries`, computed stably as
-    /// `−expm1(numTries·log1p(−p))` in `Double` and rounded to `Float`.
-    /// `p` is ``probability(of:)``. (TensorFlow's kernel evaluates the second
-    /// form in single precision; the results agree to about 1e-7 relative.)
+    /// `−expm1(numTries·log1p(−p))`. `p` is ``probability(of:)``.
+    ///
+    /// Every step is in `Float`, as in TensorFlow's kernel (which takes
+    /// `float p` and calls the single-precision `expm1` and `log1p`), so the
+    /// counts, and the `log Q` subtracted from the logits, match its bits.
     @inlinable
     public func expectedCount(of classID: Int, numSampled: Int, numTries: Int) -> Float {
         let p = probability(of: classID)
         if numTries == numSampled {
             return p * Float(numSampled)
         }
-        return Float(-Double.expMinusOne(Double(numTries) * Double.log(onePlus: -Double(p))))
+        return -Float.expMinusOne(Float(numTries) * Float.log(onePlus: -p))
     }
 
     /// Writes ``expectedCount(of:numSampled:numTries:)`` for each of `count`

@@ -143,6 +143,14 @@ final class GoldenVectorTests: XCTestCase {
             }
             let error = worstError(numTries: tries)
             XCTAssertLessThanOrEqual(error, 1e-6, "\(golden.name): expected counts with num_tries \(tries), worst \(error)")
+            // TensorFlow's counts are float32 values; computed in Float the
+            // same way, ours must carry the very same bits.
+            for (id, expected) in zip(ids, tensorFlow) {
+                let ours = sampler.expectedCount(of: id, numSampled: S, numTries: tries)
+                XCTAssertEqual(
+                    ours.bitPattern, Float(expected).bitPattern,
+                    "\(golden.name): class \(id) expected count \(ours) vs TensorFlow's \(expected)")
+            }
             if golden.name == "ssm_c10_s5" {
                 XCTAssertEqual(tries, S, "ssm_c10_s5 has an expected count above 1, only possible as p·S")
                 XCTAssertTrue(golden.sampledExpectedCount.contains { $0 > 1 })

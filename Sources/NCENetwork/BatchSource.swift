@@ -1,0 +1,80 @@
+import SampledLosses
+import MNISTData
+
+/// Mini-batches of one split: a shuffled order over its images, and buffers
+/// that receive a batch's pixels as values in [0, 1] and its labels.
+///
+/// Pixels stay `UInt8` in the data set; only the rows of the current batch
+/// are converted. The buffers are allocated once, for `maxBatch` rows.
+public final class BatchSource<T: NetworkScalar> {
+    public let images: ImageSet
+    public let maxBatch: Int
+    /// (maxBatch, pixelsPerImage): the current batch, scaled to [0, 1].
+    public let pixels: UnsafeMutablePointer<T>
+    /// (maxBatch): the current batch's labels.
+    public let labels: UnsafeMutablePointer<Int32>
+    /// The visiting order of the split's images.
+    public private(set) var order: [Int32]
+
+    /// - Precondition: `maxBatch > 0`.
+    public init(images: ImageSet, maxBatch: Int) {
+        precondition(maxBatch > 0)
+        self.images = images
+        self.maxBatch = maxBatch
+        pixels = .allocate(capacity: maxBatch * images.pixelsPerImage)
+        pixels.initialize(repeating: 0, count: maxBatch * images.pixelsPerImage)
+        labels = .allocate(capacity: maxBatch)
+        labels.initialize(repeating: 0, count: maxBatch)
+        order = (0..<images.count).map { Int32($0) }
+    }
+
+    deinit {
+        pixels.deallocate()
+        labels.deallocate()
+    }
+
+    /// Batches in one pass over the split; the last one may be partial.
+    public var batchesPerEpoch: Int { (images.count + maxBatch - 1) / maxBatch }
+
+    /// Puts the images in a new random order (Fisher–Yates).
+    public func shuffle(using rng: inout some RandomNumberGenerator) {
+        order.withUnsafeMutableBufferPointer { order in
+            var i = order.count - 1
+            while i > 0 {
+                order.swapAt(i, rng.nextIndex(below: i + 1))
+                i -= 1
+            }
+        }
+    }
+
+    /// Restores the images' stored order (for evaluation).
+    public func resetOrder() {
+        for i in order.indices { order[i] = Int32(i) }
+    }
+
+    /// Fills the buffers with batch `index` of the current order and returns
+    /// its size (`maxBatch`, or fewer for the last batch).
+    ///
+    /// - Precondition: `0 <= index < batchesPerEpoch`.
+    @discardableResult
+    public func load(batch index: Int) -> Int {
+        let start = index * maxBatch
+        let count = min(maxBatch, images.count - start)
+        let width = images.pixelsPerImage
+        let scale = 1 / T(255)
+        images.pixels.withUnsafeBufferPointer { source in
+            images.labels.withUnsafeBufferPointer { sourceLabels in
+                order.withUnsafeBufferPointer { order in
+                    for row in 0..<count {
+                        let image = Int(order[start + row])
+                        let from = source.baseAddress! + image * width
+                        let to = pixels + row * width
+                        for p in 0..<width { to[p] = T(from[p]) * scale }
+                        labels[row] = Int32(sourceLabels[image])
+                    }
+                }
+            }
+        }
+        return count
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SafeTensors
+
+/// A failure to save or load a checkpoint.
+public struct CheckpointError: Error, Sendable, CustomStringConvertible {
+    /// The `sysexits.h` status a command-line tool should end with.
+    public let exitCode: Int32
+    public let description: String
+
+    init(_ error: SafeTensorsError) {
+        exitCode = error.kind.exitCode
+        description = error.description
+    }
+
+    init(path: String, expected: String, found: String) {
+        exitCode = 65
+        description = "\(path): expected \(expected), found \(found)"
+    }
+}
+
+/// A trained network with the configuration and progress it was saved with.
+///
+/// Stored as safetensors: the four parameter tensors as F32 under the
+/// names of `ModelConfiguration.TensorName`, and in `__metadata__` the
+/// format name and version, the model's shape, the training options (also
+/// whole, as JSON under `configuration`), the epoch and the validation
+/// accuracy. Nothing time-dependent is stored, so equal runs give
+/// byte-identical files.
+public struct Checkpoint {
+    /// `__metadata__["format"]` of every checkpoint this tool writes.
+    public static let formatName = "mnist-nce"
+    /// `__metadata__["format_version"]`; readers reject other versions.
+    public static let formatVersion = "1"
+
+    public let configuration: TrainingConfiguration
+    /// Epochs of training behind these parameters.
+    public let epoch: Int
+    public let validationAccuracy: Double?
+    public let network: MLPNetwork<Float>
+
+    public init(configuration: TrainingConfiguration, epoch: Int, validationAccuracy: Double?, network: MLPNetwork<Float>) {
+        self.configuration = configuration
+        self.epoch = epoch
+        self.validationAccuracy = validationAccuracy
+        self.network = network
+    }
+
+    /// The metadata strings stored beside the tensors.
+    var metadata: [String: String] {
+        let c = configuration
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(c)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        var m: [String: String] = [
+            "format": Self.formatName,
+            "format_version": Self.formatVersion,
+            "model": "mlp",
+            "input_size": String(c.model.inputSize),
+            "hidden": String(c.model.hiddenUnits),
+            "classes": String(c.model.classCount),
+            "loss": c.loss.rawValue,
+            "num_sampled": String(c.numSampled),
+            "sampler": c.sampler.rawValue,
+            "remove_accidental_hits": String(c.removesAccidentalHits),
+            "seed": String(c.seed),
+            "epoch": String(epoch),
+            "epochs": String(c.epochs),
+            "configuration": json,
+        ]
+        if let validationAccuracy { m["validation_accuracy"] = String(validationAccuracy) }
+        return m
+    }
+
+    /// Writes the checkpoint to `path` atomically: a temporary file in the
+    /// same folder, flushed, then renamed over `path`. A failure leaves any
+    /// existing file at `path` as it was.
+    public func save(to path: String, createDirectories: Bool = true) throws(CheckpointError) {
+        let parameters = network.parameters
+        let records = parameters.layout.entries.map {
+            TensorRecord(name: $0.name, shape: $0.shape, floats: parameters.values($0))
+        }
+        do {
+            try SafeTensorsFile.write(records, metadata: metadata, to: path, createDirectories: createDirectories)
+        } catch {
+            throw CheckpointError(error)
+        }
+    }
+
+    /// Reads and validates a checkpoint: the safetensors structure, the
+    /// format name and version, the configuration, and every tensor's dtype
+    /// and shape against that configuration.
+    ///
+    /// - Parameter maxBatch: rows the rebuilt network may take per pass.
+    public static func load(path: String, maxBatch: Int = 1_000) throws(CheckpointError) -> Checkpoint {
+        let archive: SafeTensorsArchive
+        do {
+            archive = try SafeTensorsFile.read(path: path)
+        } catch {
+            throw CheckpointError(error)
+        }
+        let meta = archive.metadata
+        guard meta["format"] == formatName else {
+            throw CheckpointError(
+                path: path, expected: "__metadata__.format \"\(formatName)\"",
+                found: meta["format"].map { "\"\($0)\"" } ?? "no format entry")
+        }
+        guard meta["format_version"] == formatVersion else {
+            throw CheckpointError(
+                path: path, expected: "__metadata__.format_version \"\(formatVersion)\"",
+                found: meta["format_version"].map { "\"\($0)\"" } ?? "no format_version entry")
+        }
+        guard let json = meta["configuration"],
+              let configuration = try? JSONDecoder().decode(TrainingConfiguration.self, from: Data(json.utf8))
+        else {
+            throw CheckpointError(
+                path: path, expected: "a training configuration as JSON in __metadata__.configuration",
+                found: meta["configuration"] == nil ? "none" : "text that does not decode")
+        }
+        if let problem = configuration.problem() {
+            throw CheckpointError(path: path, expected: "a valid stored configuration", found: problem)
+        }
+        guard let epochText = meta["epoch"], let epoch = Int(epochText), epoch >= 0 else {
+            throw CheckpointError(path: path, expected: "a whole number in __metadata__.epoch", found: meta["epoch"] ?? "none")
+        }
+        // Check every tensor's shape before allocating, so that a forged
+        // configuration cannot make the reader allocate more than the file holds.
+        for entry in configuration.model.parameterLayout.entries {
+            let info: TensorInfo
+            do {
+                info = try archive.tensor(entry.name)
+            } catch {
+                throw CheckpointError(error)
+            }
+            guard info.shape == entry.shape else {
+                throw CheckpointError(
+                    path: path, expected: "tensor \"\(entry.name)\" of shape \(entry.shape) for the stored configuration",
+                    found: "shape \(info.shape)")
+            }
+        }
+        let network = MLPNetwork<Float>(configuration: configuration.model, maxBatch: maxBatch)
+        for entry in network.parameters.layout.entries {
+            let values: [Float]
+            do {
+                values = try archive.floats(entry.name, shape: entry.shape)
+            } catch {
+                throw CheckpointError(error)
+            }
+            network.parameters.set(entry, to: values)
+        }
+        let accuracy = meta["validation_accuracy"].flatMap(Double.init)
+        return Checkpoint(configuration: configuration, epoch: epoch, validationAccuracy: accuracy, network: network)
+    }
+}

@@ -1,0 +1,128 @@
+/// The classifier: `x → dense(hidden, ReLU) = embed → logits = embed · Wᵀ + b`.
+///
+/// Parameters and gradients live in two arenas of one layout; activations
+/// are allocated once for `maxBatch` rows and reused by every step, so a
+/// training step allocates nothing. The output layer's loss is applied by a
+/// `LossHead`, which reads `embed` and writes `embedGradient`.
+public final class MLPNetwork<T: NetworkScalar> {
+    public let configuration: ModelConfiguration
+    public let parameters: ParameterArena<T>
+    public let gradients: ParameterArena<T>
+    /// The most rows a forward or backward pass may take.
+    public let maxBatch: Int
+
+    public let hiddenWeight: ParameterLayout.Entry
+    public let hiddenBias: ParameterLayout.Entry
+    public let outputWeight: ParameterLayout.Entry
+    public let outputBias: ParameterLayout.Entry
+
+    /// (maxBatch, hidden): the ReLU output of the hidden layer.
+    public let embed: UnsafeMutablePointer<T>
+    /// (maxBatch, hidden): the loss's gradient with respect to `embed`.
+    public let embedGradient: UnsafeMutablePointer<T>
+    /// (maxBatch, classes): full output logits, for softmax and prediction.
+    public let logits: UnsafeMutablePointer<T>
+    /// (maxBatch, classes): gradient with respect to `logits`.
+    public let logitsGradient: UnsafeMutablePointer<T>
+
+    /// - Precondition: `maxBatch > 0` and every size in `configuration` is
+    ///   positive (checked by the caller's option validation).
+    public init(configuration: ModelConfiguration, maxBatch: Int) {
+        precondition(maxBatch > 0)
+        self.configuration = configuration
+        self.maxBatch = maxBatch
+        let layout = configuration.parameterLayout
+        parameters = ParameterArena(layout: layout)
+        gradients = ParameterArena(layout: layout)
+        typealias Name = ModelConfiguration.TensorName
+        hiddenWeight = layout.entry(Name.hiddenWeight)!
+        hiddenBias = layout.entry(Name.hiddenBias)!
+        outputWeight = layout.entry(Name.outputWeight)!
+        outputBias = layout.entry(Name.outputBias)!
+        let h = configuration.hiddenUnits, c = configuration.classCount
+        embed = .allocate(capacity: maxBatch * h)
+        embedGradient = .allocate(capacity: maxBatch * h)
+        logits = .allocate(capacity: maxBatch * c)
+        logitsGradient = .allocate(capacity: maxBatch * c)
+        embed.initialize(repeating: 0, count: maxBatch * h)
+        embedGradient.initialize(repeating: 0, count: maxBatch * h)
+        logits.initialize(repeating: 0, count: maxBatch * c)
+        logitsGradient.initialize(repeating: 0, count: maxBatch * c)
+    }
+
+    deinit {
+        embed.deallocate()
+        embedGradient.deallocate()
+        logits.deallocate()
+        logitsGradient.deallocate()
+    }
+
+    /// Pointers to the output layer `W` (classes, hidden) and `b` (classes).
+    @inlinable public var outputWeightPointer: UnsafeMutablePointer<T> { parameters.pointer(outputWeight) }
+    @inlinable public var outputBiasPointer: UnsafeMutablePointer<T> { parameters.pointer(outputBias) }
+
+    /// Hidden layer forward: `embed = relu(x · W1ᵀ + b1)`.
+    ///
+    /// x is (B, inputs), embed is (B, hidden). - Precondition: B ≤ maxBatch.
+    @inlinable
+    public func embedForward(_ x: UnsafePointer<T>, batch: Int) {
+        let h = configuration.hiddenUnits
+        Dense.forward(
+            out: embed, inp: x, weight: parameters.pointer(hiddenWeight),
+            bias: parameters.pointer(hiddenBias),
+            batch: batch, inputs: configuration.inputSize, outputs: h)
+        ReLU.forward(out: embed, inp: embed, count: batch * h)
+    }
+
+    /// Hidden layer backward from `embedGradient`: accumulates into the
+    /// gradients of W1 and b1. Clobbers `embedGradient`.
+    ///
+    /// x is (B, inputs), embedGradient is (B, hidden).
+    @inlinable
+    public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
+        let h = configuration.hiddenUnits
+        ReLU.backward(dinp: embedGradient, dout: embedGradient, out: embed, count: batch * h)
+        Dense.backward(
+            dinp: nil, dweight: gradients.pointer(hiddenWeight),
+            dbias: gradients.pointer(hiddenBias), dout: embedGradient,
+            inp: x, weight: parameters.pointer(hiddenWeight),
+            batch: batch, inputs: configuration.inputSize, outputs: h)
+    }
+
+    /// Output layer forward over all classes: `logits = embed · Wᵀ + b`.
+    ///
+    /// embed is (B, hidden), logits is (B, classes).
+    @inlinable
+    public func logitsForward(batch: Int) {
+        Dense.forward(
+            out: logits, inp: embed, weight: outputWeightPointer, bias: outputBiasPointer,
+            batch: batch, inputs: configuration.hiddenUnits, outputs: configuration.classCount)
+    }
+
+    /// Output layer backward from `logitsGradient`: overwrites
+    /// `embedGradient` and accumulates into the gradients of W and b.
+    @inlinable
+    public func logitsBackward(batch: Int) {
+        Dense.backward(
+            dinp: embedGradient, dweight: gradients.pointer(outputWeight),
+            dbias: gradients.pointer(outputBias), dout: logitsGradient,
+            inp: embed, weight: outputWeightPointer,
+            batch: batch, inputs: configuration.hiddenUnits, outputs: configuration.classCount)
+    }
+
+    /// Predicted class for each row: argmax of `embed · Wᵀ + b`, ties to the
+    /// lowest class index.
+    ///
+    /// x is (B, inputs); `predictions` receives B values.
+    public func predict(_ x: UnsafePointer<T>, batch: Int, into predictions: UnsafeMutablePointer<Int32>) {
+        embedForward(x, batch: batch)
+        logitsForward(batch: batch)
+        let c = configuration.classCount
+        for row in 0..<batch {
+            let r = logits + row * c
+            var best = 0
+            for k in 1..<c where r[k] > r[best] { best = k }
+            predictions[row] = Int32(best)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import MNISTData
+import SampledLosses
+
+/// Why training stopped early.
+public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The loss became NaN or infinite; parameters were left at the end of
+    /// the last completed epoch's checkpoint, if any.
+    case diverged(epoch: Int, step: Int, loss: Double)
+    /// The loss rejected a batch (a label outside the model's classes).
+    case lossFailed(String)
+    /// The options do not fit the data (for example more classes in the
+    /// data than the model has).
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case let .diverged(epoch, step, loss):
+            return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); lower --learning-rate"
+        case let .invalidConfiguration(message), let .lossFailed(message):
+            return message
+        }
+    }
+}
+
+/// Trains an `MLPNetwork<Float>` on a data set, one epoch per call.
+///
+/// Every step runs: next batch → forward → zero gradients → backward →
+/// update. All buffers are allocated at initialisation.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let network: MLPNetwork<Float>
+    public let data: MNISTDataSet
+    let optimizer: Optimizer<Float>
+    let head: LossHead
+    let batches: BatchSource<Float>
+    var rng: SeededGenerator
+    public private(set) var stepsTaken = 0
+    /// Epochs completed.
+    public private(set) var epochsDone = 0
+
+    /// Builds the network, initialises it from the seed and prepares every
+    /// buffer.
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration` when the configuration
+    ///   has a problem or does not match the data's shape.
+    public init(configuration: TrainingConfiguration, data: MNISTDataSet) throws(TrainingError) {
+        if let problem = configuration.problem() { throw .invalidConfiguration(problem) }
+        guard data.train.pixelsPerImage == configuration.model.inputSize else {
+            throw .invalidConfiguration(
+                "the model expects \(configuration.model.inputSize) pixels per image, the data has \(data.train.pixelsPerImage)")
+        }
+        guard data.train.count > 0 else { throw .invalidConfiguration("the training split is empty") }
+        self.configuration = configuration
+        self.data = data
+        BLASThreads.set(configuration.threads)
+        rng = SeededGenerator(seed: configuration.seed)
+        network = MLPNetwork(configuration: configuration.model, maxBatch: configuration.batchSize)
+        network.initialize(using: &rng)
+        optimizer = Optimizer(kind: configuration.optimizer, layout: network.parameters.layout)
+        batches = BatchSource(images: data.train, maxBatch: configuration.batchSize)
+        do {
+            head = try LossHead(
+                configuration: configuration, maxBatch: configuration.batchSize,
+                trainingLabelCounts: data.train.labelCounts())
+        } catch {
+            throw .invalidConfiguration(error.description)
+        }
+    }
+
+    /// Steps in one epoch (the last batch of an epoch may be partial).
+    public var stepsPerEpoch: Int { batches.batchesPerEpoch }
+    var totalSteps: Int { stepsPerEpoch * configuration.epochs }
+
+    /// The parts of a training step, in order, for profiling.
+    public enum Phase: String, CaseIterable, Sendable {
+        case loadBatch = "load batch"
+        case hiddenForward = "hidden forward"
+        case loss = "output loss forward+backward"
+        case hiddenBackward = "hidden backward"
+        case update = "optimizer update"
+    }
+
+    /// One training step on batch `index` of the current order; returns the
+    /// batch's mean loss. `finished` is told as each phase ends (profiling).
+    func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
+        let rows = batches.load(batch: index)
+        finished(.loadBatch)
+        network.embedForward(batches.pixels, batch: rows)
+        network.gradients.zero()
+        finished(.hiddenForward)
+        let loss: Float
+        do {
+            loss = try head.forwardBackward(network: network, labels: batches.labels, batch: rows, using: &rng)
+        } catch {
+            throw .lossFailed(error.description)
+        }
+        finished(.loss)
+        network.embedBackward(batches.pixels, batch: rows)
+        finished(.hiddenBackward)
+        let rate = configuration.schedule.rate(
+            base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
+        optimizer.step(parameters: network.parameters, gradients: network.gradients, rate: Float(rate))
+        stepsTaken += 1
+        finished(.update)
+        return loss
+    }
+
+    /// Runs `steps` training steps (cycling through the epoch's batches) and
+    /// returns the seconds spent in each phase, summed.
+    public func profile(steps: Int) throws(TrainingError) -> [Phase: Double] {
+        var seconds: [Phase: Double] = [:]
+        let clock = ContinuousClock()
+        var last = clock.now
+        for index in 0..<steps {
+            _ = try step(batch: index % stepsPerEpoch) { phase in
+                let now = clock.now
+                seconds[phase, default: 0] += (now - last).seconds
+                last = now
+            }
+        }
+        return seconds
+    }
+
+    /// Runs the next epoch: reshuffles, takes every step, then measures
+    /// validation accuracy.
+    ///
+    /// - Parameter onStep: called after every step with the running figures
+    ///   (for a live display); keep it cheap.
+    /// - Throws: `TrainingError.diverged` as soon as a step's loss is not
+    ///   finite; the parameters are then not to be saved.
+    public func runEpoch(onStep: ((StepProgress) -> Void)? = nil) throws(TrainingError) -> EpochReport {
+        let epoch = epochsDone + 1
+        batches.shuffle(using: &rng)
+        let steps = stepsPerEpoch
+        var lossSum = 0.0
+        var images = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 0..<steps {
+            let loss = try step(batch: index)
+            guard loss.isFinite else { throw .diverged(epoch: epoch, step: index + 1, loss: Double(loss)) }
+            lossSum += Double(loss)
+            images += min(configuration.batchSize, data.train.count - index * configuration.batchSize)
+            if let onStep {
+                let seconds = (clock.now - start).seconds
+                onStep(StepProgress(
+                    epoch: epoch, epochs: configuration.epochs, step: index + 1, stepsPerEpoch: steps,
+                    meanLoss: lossSum / Double(index + 1),
+                    imagesPerSecond: seconds > 0 ? Double(images) / seconds : 0))
+            }
+        }
+        let seconds = (clock.now - start).seconds
+        epochsDone = epoch
+        let validation = data.validation.count > 0
+            ? Evaluator(network: network).evaluate(data.validation).accuracy : nil
+        return EpochReport(
+            epoch: epoch, epochs: configuration.epochs, meanLoss: lossSum / Double(steps),
+            validationAccuracy: validation, imagesPerSecond: Double(images) / seconds,
+            trainingSeconds: seconds,
+            learningRate: configuration.schedule.rate(
+                base: configuration.learningRate, step: stepsTaken - 1, totalSteps: totalSteps))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

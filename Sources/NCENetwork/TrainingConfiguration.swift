@@ -1,0 +1,115 @@
+/// Which loss trains the output layer.
+public enum LossKind: String, Sendable, CaseIterable, Codable {
+    /// Noise-contrastive estimation, as `tf.nn.nce_loss`.
+    case nce
+    /// Full softmax cross-entropy over all classes.
+    case softmax
+    /// Sampled softmax, as `tf.nn.sampled_softmax_loss`.
+    case sampledSoftmax = "sampled-softmax"
+}
+
+/// Which candidate sampler draws the negatives for the sampled losses.
+public enum SamplerKind: String, Sendable, CaseIterable, Codable {
+    /// P(k) = ln((k+2)/(k+1)) / ln(C+1), TensorFlow's default for NCE.
+    case logUniform = "log-uniform"
+    /// P(k) = 1/C.
+    case uniform
+    /// P(k) ∝ (count of class k in the training labels)^0.75.
+    case unigram
+}
+
+/// Everything that decides a training run's result.
+///
+/// Two runs with equal configurations (and the same BLAS thread count) give
+/// bit-identical parameters.
+public struct TrainingConfiguration: Sendable, Equatable, Codable {
+    public var model: ModelConfiguration
+    public var loss: LossKind
+    /// Negatives per step, shared by the batch (sampled losses only).
+    public var numSampled: Int
+    public var sampler: SamplerKind
+    /// Draw distinct negatives (TensorFlow's `unique=True`).
+    public var uniqueSamples: Bool
+    /// Mask sampled classes that equal a row's true class. nil keeps
+    /// TensorFlow's default: off for NCE, on for sampled softmax.
+    public var removeAccidentalHits: Bool?
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var schedule: LearningRateSchedule
+    public var optimizer: OptimizerKind
+    public var seed: UInt64
+    public var threads: Int
+    /// Training images held out, from the start of the training file, for
+    /// validation.
+    public var validationSize: Int
+
+    /// The defaults are the recipe the README's accuracy table was made with.
+    public init(
+        model: ModelConfiguration = ModelConfiguration(),
+        loss: LossKind = .nce, numSampled: Int = 1, sampler: SamplerKind = .logUniform,
+        uniqueSamples: Bool = true, removeAccidentalHits: Bool? = nil,
+        epochs: Int = 20, batchSize: Int = 128, learningRate: Double = 1e-3,
+        schedule: LearningRateSchedule = .cosine, optimizer: OptimizerKind = .adam,
+        seed: UInt64 = 1, threads: Int = 2, validationSize: Int = 5_000
+    ) {
+        self.model = model
+        self.loss = loss
+        self.numSampled = numSampled
+        self.sampler = sampler
+        self.uniqueSamples = uniqueSamples
+        self.removeAccidentalHits = removeAccidentalHits
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.optimizer = optimizer
+        self.seed = seed
+        self.threads = threads
+        self.validationSize = validationSize
+    }
+
+    /// Whether accidental hits are removed, with TensorFlow's per-loss default.
+    public var removesAccidentalHits: Bool {
+        removeAccidentalHits ?? (loss == .sampledSoftmax)
+    }
+
+    /// Bounds that keep every parameter count far from overflow.
+    public static let maximumHiddenUnits = 1 << 16
+    public static let maximumClasses = 1 << 20
+    public static let maximumInputSize = 1 << 20
+    public static let maximumBatchSize = 1 << 16
+
+    /// The first problem with these values, in one line, or nil.
+    ///
+    /// Catches what would otherwise fail deep inside training: sizes below
+    /// one, a negative or non-finite learning rate, and more distinct
+    /// negatives than there are classes.
+    public func problem() -> String? {
+        if !(1...Self.maximumHiddenUnits).contains(model.hiddenUnits) {
+            return "--hidden must be between 1 and \(Self.maximumHiddenUnits), got \(model.hiddenUnits)"
+        }
+        if !(2...Self.maximumClasses).contains(model.classCount) {
+            return "the model needs between 2 and \(Self.maximumClasses) classes, got \(model.classCount)"
+        }
+        if !(1...Self.maximumInputSize).contains(model.inputSize) {
+            return "the input size must be between 1 and \(Self.maximumInputSize), got \(model.inputSize)"
+        }
+        if epochs < 1 { return "--epochs must be at least 1, got \(epochs)" }
+        if !(1...Self.maximumBatchSize).contains(batchSize) {
+            return "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(batchSize)"
+        }
+        if validationSize < 0 { return "--validation-size must be 0 or more, got \(validationSize)" }
+        if !(learningRate.isFinite && learningRate > 0) {
+            return "--learning-rate must be a positive number, got \(learningRate)"
+        }
+        if !(1...256).contains(threads) { return "--threads must be between 1 and 256, got \(threads)" }
+        if loss != .softmax {
+            if numSampled < 1 { return "--num-sampled must be at least 1, got \(numSampled)" }
+            if uniqueSamples && numSampled > model.classCount {
+                return "--num-sampled must be at most \(model.classCount) (the number of classes) with unique sampling, got \(numSampled)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+import NCENetwork
+
+extension LossKind: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}

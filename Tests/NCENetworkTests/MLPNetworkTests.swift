@@ -1,0 +1,120 @@
+import NCENetwork
+import SampledLosses
+import XCTest
+
+/// The whole network's gradients (hidden layer, ReLU, output layer and loss)
+/// against central finite differences, in Double.
+final class MLPNetworkTests: XCTestCase {
+    let configuration = ModelConfiguration(inputSize: 6, hiddenUnits: 5, classCount: 4)
+    let batch = 3
+
+    func makeNetwork(seed: UInt64) -> (MLPNetwork<Double>, [Double], [Int32]) {
+        var rng = SeededGenerator(seed: seed)
+        let network = MLPNetwork<Double>(configuration: configuration, maxBatch: batch)
+        network.initialize(using: &rng, hiddenStandardDeviation: 0.8, hiddenBiasValue: 0.1)
+        // Non-zero output parameters, so every path carries gradient.
+        let all: [Double] = randomValues(network.parameters.layout.totalCount, using: &rng)
+        for entry in network.parameters.layout.entries {
+            network.parameters.set(entry, to: Array(all[entry.offset..<(entry.offset + entry.count)]))
+        }
+        let x: [Double] = randomValues(batch * configuration.inputSize, using: &rng)
+        return (network, x, [2, 0, 3])
+    }
+
+    /// Checks every parameter's analytic gradient against (L(p+h) − L(p−h)) / 2h.
+    func checkGradients(
+        _ network: MLPNetwork<Double>, file: StaticString = #filePath, line: UInt = #line,
+        loss: () throws -> Double, backward: () throws -> Void
+    ) rethrows {
+        network.gradients.zero()
+        _ = try loss()
+        try backward()
+        let analytic = network.gradients.allValues()
+        let h = 1e-6
+        var numeric = [Double](repeating: 0, count: analytic.count)
+        for i in 0..<analytic.count {
+            let saved = network.parameters.base[i]
+            network.parameters.base[i] = saved + h
+            let plus = try loss()
+            network.parameters.base[i] = saved - h
+            let minus = try loss()
+            network.parameters.base[i] = saved
+            numeric[i] = (plus - minus) / (2 * h)
+        }
+        for entry in network.parameters.layout.entries {
+            let range = entry.offset..<(entry.offset + entry.count)
+            let error = relativeError(Array(analytic[range]), Array(numeric[range]))
+            XCTAssertLessThan(error, 1e-6, "\(entry.name): worst relative error \(error)", file: file, line: line)
+        }
+    }
+
+    func testSoftmaxNetworkGradientsMatchFiniteDifferences() throws {
+        let (network, x, labels) = makeNetwork(seed: 11)
+        var softmax = try SoftmaxCrossEntropy<Double>(classCount: configuration.classCount, maxBatch: batch)
+        var losses = [Double](repeating: 0, count: batch)
+        func loss() throws -> Double {
+            network.embedForward(x, batch: batch)
+            network.logitsForward(batch: batch)
+            return try softmax.forward(losses: &losses, logits: network.logits, labels: labels, batch: batch)
+        }
+        try checkGradients(network, loss: loss) {
+            try softmax.backward(
+                dLogits: network.logitsGradient, logits: network.logits, labels: labels,
+                batch: batch, scale: 1 / Double(batch))
+            network.logitsBackward(batch: batch)
+            network.embedBackward(x, batch: batch)
+        }
+    }
+
+    func testNCENetworkGradientsMatchFiniteDifferences() throws {
+        let (network, x, labels) = makeNetwork(seed: 12)
+        let c = configuration.classCount, d = configuration.hiddenUnits
+        var nce = try NCELoss<Double>(classCount: c, dim: d, numSampled: 2, maxBatch: batch)
+        let sample = try CandidateSample(classes: [3, 1], expectedCounts: [0.4, 0.7], numTries: 3)
+        let trueCounts: [Float] = [0.5, 0.9, 0.4]
+        var losses = [Double](repeating: 0, count: batch)
+        func loss() throws -> Double {
+            network.embedForward(x, batch: batch)
+            return try nce.forward(
+                losses: &losses, inputs: network.embed, weights: network.outputWeightPointer,
+                biases: network.outputBiasPointer, labels: labels, trueExpectedCounts: trueCounts,
+                sample: sample, batch: batch)
+        }
+        try checkGradients(network, loss: loss) {
+            try nce.backward(
+                dInputs: network.embedGradient, dWeights: network.gradients.pointer(network.outputWeight),
+                dBiases: network.gradients.pointer(network.outputBias), inputs: network.embed,
+                weights: network.outputWeightPointer, labels: labels, sample: sample, batch: batch,
+                scale: 1 / Double(batch))
+            network.embedBackward(x, batch: batch)
+        }
+    }
+
+    func testPredictIsArgmaxOfLogits() {
+        let (network, x, _) = makeNetwork(seed: 13)
+        var predictions = [Int32](repeating: -1, count: batch)
+        network.predict(x, batch: batch, into: &predictions)
+        let c = configuration.classCount
+        for row in 0..<batch {
+            let logits = (0..<c).map { network.logits[row * c + $0] }
+            let best = logits.indices.max { logits[$0] < logits[$1] }!
+            XCTAssertEqual(Int(predictions[row]), best)
+        }
+    }
+
+    func testInitializationFollowsTheRecipe() {
+        var rng = SeededGenerator(seed: 5)
+        let network = MLPNetwork<Float>(configuration: ModelConfiguration(inputSize: 100, hiddenUnits: 400, classCount: 10), maxBatch: 1)
+        network.initialize(using: &rng)
+        let w1 = network.parameters.values(network.hiddenWeight)
+        let w = network.parameters.values(network.outputWeight)
+        // Truncated at two standard deviations.
+        XCTAssertLessThanOrEqual(w1.map(abs).max()!, 0.2)
+        XCTAssertLessThanOrEqual(w.map(abs).max()!, 2 / 20)
+        // A normal truncated at ±2σ has standard deviation ≈ 0.8796σ.
+        let sd = (w1.map { Double($0 * $0) }.reduce(0, +) / Double(w1.count)).squareRoot()
+        XCTAssertEqual(sd, 0.1 * 0.8796, accuracy: 0.002)
+        XCTAssertTrue(network.parameters.values(network.hiddenBias).allSatisfy { abs($0 - 0.1) < 1e-9 })
+        XCTAssertTrue(network.parameters.values(network.outputBias).allSatisfy { $0.isZero })
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class NCENetworkTestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,91 @@
+import Foundation
+import MNISTData
+import NCENetwork
+import XCTest
+
+/// Short end-to-end runs on the first images of the bundled MNIST.
+final class TrainerTests: XCTestCase {
+    func smallConfiguration(loss: LossKind, numSampled: Int = 1, seed: UInt64 = 1) -> TrainingConfiguration {
+        TrainingConfiguration(
+            model: ModelConfiguration(hiddenUnits: 64), loss: loss, numSampled: numSampled,
+            epochs: 3, batchSize: 16, learningRate: 3e-3, seed: seed, threads: 1, validationSize: 500)
+    }
+
+    func testEveryLossBeatsChanceByAWideMargin() throws {
+        let data = try bundledSubset(train: 3_000, validation: 500, test: 1_000)
+        // Chance is 10%. One-sample NCE learns from a single negative class
+        // per step, so on 3,000 images it trails the others.
+        let floors: [(LossKind, Int, Double)] = [(.softmax, 1, 0.8), (.nce, 1, 0.6), (.nce, 9, 0.8), (.sampledSoftmax, 3, 0.75)]
+        for (loss, sampled, floor) in floors {
+            let folder = try makeTemporaryFolder(for: self)
+            let run = TrainingRun(
+                configuration: smallConfiguration(loss: loss, numSampled: sampled),
+                checkpointPath: folder + "/m.safetensors", metricsPath: folder + "/metrics.jsonl")
+            var epochs: [EpochReport] = []
+            let summary = try run.run(data: data, onEpoch: { epochs.append($0) })
+            print("\(loss) num_sampled \(sampled): test accuracy \(summary.testAccuracy)")
+            XCTAssertGreaterThan(summary.testAccuracy, floor, "\(loss) num_sampled \(sampled)")
+            XCTAssertEqual(epochs.map(\.epoch), [1, 2, 3])
+            XCTAssertLessThan(epochs[2].meanLoss, epochs[0].meanLoss, "\(loss): the loss must fall")
+            let lines = try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8)
+                .split(separator: "\n")
+            XCTAssertEqual(lines.count, 3)
+            XCTAssertTrue(lines[0].contains("\"validation_accuracy\""))
+            let saved = try Checkpoint.load(path: folder + "/m.safetensors")
+            XCTAssertEqual(saved.epoch, 3)
+            XCTAssertEqual(Evaluator(network: saved.network).evaluate(data.test).accuracy, summary.testAccuracy, accuracy: 1e-12)
+        }
+    }
+
+    func testSameSeedGivesAByteIdenticalCheckpoint() throws {
+        let data = try bundledSubset(train: 600, validation: 100, test: 100)
+        let folder = try makeTemporaryFolder(for: self)
+        var files: [Data] = []
+        for (name, seed) in [("a", UInt64(5)), ("b", 5), ("c", 6)] {
+            var configuration = smallConfiguration(loss: .nce, numSampled: 2, seed: seed)
+            configuration.epochs = 1
+            let path = "\(folder)/\(name).safetensors"
+            _ = try TrainingRun(configuration: configuration, checkpointPath: path, metricsPath: nil).run(data: data)
+            files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        XCTAssertEqual(files[0], files[1], "same seed, options and threads must give the same bytes")
+        XCTAssertNotEqual(files[0], files[2], "another seed must give other parameters")
+    }
+
+    func testDivergenceStopsWithAClearError() throws {
+        let data = try bundledSubset(train: 600, validation: 0, test: 100)
+        var configuration = smallConfiguration(loss: .softmax)
+        configuration.learningRate = 1e30
+        configuration.optimizer = .sgd
+        configuration.schedule = .constant
+        let folder = try makeTemporaryFolder(for: self)
+        let path = folder + "/m.safetensors"
+        XCTAssertThrowsError(
+            try TrainingRun(configuration: configuration, checkpointPath: path, metricsPath: nil).run(data: data)
+        ) { error in
+            guard case TrainingError.diverged(let epoch, _, _) = error else {
+                return XCTFail("expected divergence, got \(error)")
+            }
+            XCTAssertEqual(epoch, 1)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "a diverged first epoch writes no checkpoint")
+    }
+
+    func testInvalidConfigurationsAreRefused() throws {
+        let data = try bundledSubset(train: 100, validation: 10, test: 10)
+        var tooMany = smallConfiguration(loss: .nce, numSampled: 11)
+        tooMany.uniqueSamples = true
+        XCTAssertThrowsError(try Trainer(configuration: tooMany, data: data)) { error in
+            XCTAssertTrue("\(error)".contains("--num-sampled"), "\(error)")
+        }
+        var zeroBatch = smallConfiguration(loss: .softmax)
+        zeroBatch.batchSize = 0
+        XCTAssertNotNil(zeroBatch.problem())
+        var negativeRate = smallConfiguration(loss: .softmax)
+        negativeRate.learningRate = -1
+        XCTAssertNotNil(negativeRate.problem())
+        var wrongInput = smallConfiguration(loss: .softmax)
+        wrongInput.model.inputSize = 100
+        XCTAssertThrowsError(try Trainer(configuration: wrongInput, data: data))
+    }
+}
