@@ -30,6 +30,11 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
+        // Vectorised elementwise kernels in C; not API.
+        .target(
+            name: "CNumericKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
+
         // IDX files (raw or gzip) and the MNIST-layout data set.
         .target(name: "MNISTData", dependencies: ["CZlib"], swiftSettings: numericSettings),
         // Candidate samplers and the NCE, sampled-softmax and softmax losses.
@@ -43,7 +48,7 @@ let package = Package(
         .target(
             name: "NCENetwork",
             dependencies: [
-                "COpenBLAS", "MNISTData", "SampledLosses", "SafeTensors",
+                "COpenBLAS", "CNumericKernels", "MNISTData", "SampledLosses", "SafeTensors",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: numericSettings),

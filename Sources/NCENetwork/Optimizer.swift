@@ -6,8 +6,14 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     case sgd
 }
 
+import CNumericKernels
+import Dispatch
+
 /// An optimiser whose state mirrors the parameter layout, so a step is one
 /// loop over the flat buffers.
+///
+/// The loop is split into contiguous chunks run on `threads` threads; the
+/// update is elementwise, so the result does not depend on the split.
 public final class Optimizer<T: NetworkScalar> {
     public let kind: OptimizerKind
     /// Adam's first moment, or SGD's velocity.
@@ -22,8 +28,12 @@ public final class Optimizer<T: NetworkScalar> {
     public let epsilon: T = 1e-8
     public let momentum: T = 0.9
 
-    public init(kind: OptimizerKind, layout: ParameterLayout) {
+    /// Threads a step may use.
+    public let threads: Int
+
+    public init(kind: OptimizerKind, layout: ParameterLayout, threads: Int = 1) {
         self.kind = kind
+        self.threads = max(1, threads)
         first = ParameterArena(layout: layout)
         second = ParameterArena(layout: layout)
     }
@@ -33,29 +43,83 @@ public final class Optimizer<T: NetworkScalar> {
     public func step(parameters: ParameterArena<T>, gradients: ParameterArena<T>, rate: T) {
         stepCount += 1
         let n = parameters.layout.totalCount
-        let p = parameters.base, g = gradients.base
-        let m = first.base, v = second.base
+        // Bias correction folded into the step size and ε; the update
+        // equals m̂ / (√v̂ + ε) on the bias-corrected moments.
+        let t = T(stepCount)
+        let correction1 = 1 - T.pow(beta1, t)
+        let correction2 = 1 - T.pow(beta2, t)
+        let kernel = UpdateKernel(
+            kind: kind, parameters: parameters.base, gradients: gradients.base,
+            first: first.base, second: second.base, rate: rate,
+            adamStep: rate * correction2.squareRoot() / correction1,
+            adamEpsilon: epsilon * correction2.squareRoot(),
+            beta1: beta1, beta2: beta2, momentum: momentum)
+        // Below this many values per thread, waking a thread costs more than
+        // it saves.
+        let chunks = min(threads, max(1, n / 65_536))
+        if chunks == 1 {
+            kernel.run(0..<n)
+            return
+        }
+        // Chunk bounds on multiples of 16 values keep vector loops aligned.
+        let chunk = (n / chunks + 15) & ~15
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            kernel.run(min(index * chunk, n)..<min((index + 1) * chunk, n))
+        }
+    }
+}
+
+/// One step's update rule over the flat buffers.
+///
+/// `@unchecked Sendable` because the threads of a step share the pointers:
+/// each thread is given a disjoint range and touches only those values.
+struct UpdateKernel<T: NetworkScalar>: @unchecked Sendable {
+    let kind: OptimizerKind
+    let parameters, gradients, first, second: UnsafeMutablePointer<T>
+    let rate, adamStep, adamEpsilon, beta1, beta2, momentum: T
+
+    func run(_ range: Range<Int>) {
+        if T.self == Float.self {
+            runVectorised(range)
+        } else {
+            runReference(range)
+        }
+    }
+
+    /// The C kernels, for Float.
+    private func runVectorised(_ range: Range<Int>) {
+        func f(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer(pointer + range.lowerBound).assumingMemoryBound(to: Float.self)
+        }
+        func f(_ value: T) -> Float { Float(value) }
         switch kind {
         case .adam:
-            // Bias correction folded into the step size and ε; the update
-            // equals m̂ / (√v̂ + ε) on the bias-corrected moments.
-            let t = T(stepCount)
-            let correction1 = 1 - T.pow(beta1, t)
-            let correction2 = 1 - T.pow(beta2, t)
-            let stepSize = rate * correction2.squareRoot() / correction1
-            let epsHat = epsilon * correction2.squareRoot()
-            let b1 = beta1, b2 = beta2
-            for i in 0..<n {
+            mnist_nce_adam_update_f32(
+                f(parameters), f(gradients), f(first), f(second), range.count,
+                f(beta1), f(beta2), f(adamStep), f(adamEpsilon))
+        case .sgd:
+            mnist_nce_sgd_update_f32(f(parameters), f(gradients), f(first), range.count, f(momentum), f(rate))
+        }
+    }
+
+    /// Plain loops: the Double path and the reference the C kernels are
+    /// tested against.
+    func runReference(_ range: Range<Int>) {
+        let p = parameters, g = gradients, m = first, v = second
+        switch kind {
+        case .adam:
+            let (b1, b2, stepSize, eps) = (beta1, beta2, adamStep, adamEpsilon)
+            for i in range {
                 let gi = g[i]
                 let mi = b1 * m[i] + (1 - b1) * gi
                 let vi = b2 * v[i] + (1 - b2) * gi * gi
                 m[i] = mi
                 v[i] = vi
-                p[i] -= stepSize * mi / (vi.squareRoot() + epsHat)
+                p[i] -= stepSize * mi / (vi.squareRoot() + eps)
             }
         case .sgd:
-            let mu = momentum
-            for i in 0..<n {
+            let (mu, rate) = (momentum, rate)
+            for i in range {
                 let vi = mu * m[i] + g[i]
                 m[i] = vi
                 p[i] -= rate * vi

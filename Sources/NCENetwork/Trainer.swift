@@ -57,7 +57,8 @@ public final class Trainer {
         rng = SeededGenerator(seed: configuration.seed)
         network = MLPNetwork(configuration: configuration.model, maxBatch: configuration.batchSize)
         network.initialize(using: &rng)
-        optimizer = Optimizer(kind: configuration.optimizer, layout: network.parameters.layout)
+        optimizer = Optimizer(
+            kind: configuration.optimizer, layout: network.parameters.layout, threads: configuration.threads)
         batches = BatchSource(images: data.train, maxBatch: configuration.batchSize)
         do {
             head = try LossHead(

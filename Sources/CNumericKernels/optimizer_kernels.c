@@ -1,0 +1,39 @@
+// Elementwise optimiser updates, kept in C because the compiler vectorises
+// the square root and division here (Swift's Float.squareRoot() keeps a
+// scalar errno-setting path that blocks it). Built with -fno-math-errno and
+// -ffp-contract=off, so every variant rounds exactly as the plain Swift loop
+// in NCENetwork does, on any processor.
+#include "numeric_kernels.h"
+#include <math.h>
+
+#if defined(__x86_64__) && defined(__linux__)
+#define MNIST_NCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MNIST_NCE_CLONES
+#endif
+
+MNIST_NCE_CLONES
+void mnist_nce_adam_update_f32(
+    float *restrict parameters, const float *restrict gradients,
+    float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
+    float beta1, float beta2, float step_size, float epsilon) {
+    for (ptrdiff_t i = 0; i < count; i++) {
+        float g = gradients[i];
+        float m = beta1 * first_moment[i] + (1.0f - beta1) * g;
+        float v = beta2 * second_moment[i] + (1.0f - beta2) * g * g;
+        first_moment[i] = m;
+        second_moment[i] = v;
+        parameters[i] -= step_size * m / (sqrtf(v) + epsilon);
+    }
+}
+
+MNIST_NCE_CLONES
+void mnist_nce_sgd_update_f32(
+    float *restrict parameters, const float *restrict gradients,
+    float *restrict velocity, ptrdiff_t count, float momentum, float rate) {
+    for (ptrdiff_t i = 0; i < count; i++) {
+        float u = momentum * velocity[i] + gradients[i];
+        velocity[i] = u;
+        parameters[i] -= rate * u;
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Training speed side by side with the TensorFlow and PyTorch peers
+# (../shared/bench), same model (784-1024-10 MLP) and recipe (Adam 1e-3,
+# constant rate, batch 128, 2 threads, all 60,000 training images), in one
+# run on one machine. Prints a Markdown table of images/s, the ratio to
+# TensorFlow, peak memory and test accuracy.
+#
+# Usage: scripts/bench-train.sh [EPOCHS]        (default 2)
+# Environment:
+#   PEERS_VENV   venv with tensorflow-cpu, torch, numpy (default /tmp/peers;
+#                created outside the repository when missing)
+#   PEERS_DIR    folder of peer_tf.py / peer_torch.py (default ../shared/bench)
+#   BLAS_CORE    if set, exported as OPENBLAS_CORETYPE for mnist-nce only
+#                (e.g. Haswell); the kernel that ran is reported either way,
+#                and checked against the reference loops first.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+epochs="${1:-2}"
+venv="${PEERS_VENV:-/tmp/peers}"
+peers="${PEERS_DIR:-$root/../shared/bench}"
+data="$root/data/mnist"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+if ! "$venv/bin/python" -c 'import tensorflow, torch, numpy' >/dev/null 2>&1; then
+    echo "bench-train: setting up $venv (tensorflow-cpu 2.21.0, torch, numpy)" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q tensorflow-cpu==2.21.0 torch numpy
+fi
+
+cd "$root"
+swift build -c release >&2
+bin="$(swift build -c release --show-bin-path)"
+
+ours_env=()
+[[ -n "${BLAS_CORE:-}" ]] && ours_env=(OPENBLAS_CORETYPE="$BLAS_CORE")
+echo "bench-train: BLAS kernel check (mnist-nce's environment):" >&2
+env "${ours_env[@]}" "$bin/nce-bench" blas --threads 2 >&2
+
+run_ours() { # loss num_sampled
+    env "${ours_env[@]}" "$bin/mnist-nce" train --loss "$1" $([[ $1 == nce ]] && echo --num-sampled "$2") \
+        --batch-size 128 --epochs "$epochs" --learning-rate 1e-3 --schedule constant --threads 2 \
+        --seed 0 --validation-size 0 --data-dir "$data" --output "$out/ours-$1.safetensors" --json
+}
+run_peer() { # script loss num_sampled
+    TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" "$peers/$1" --model mlp --loss "$2" --num-sampled "$3" \
+        --batch 128 --epochs "$epochs" --lr 1e-3 --threads 2 --seed 0 --data "$data" 2>/dev/null | tail -n 1
+}
+
+: > "$out/results.jsonl"
+for loss in softmax nce; do
+    echo "bench-train: $loss ..." >&2
+    run_ours "$loss" 1 >> "$out/results.jsonl"
+    run_peer peer_tf.py "$loss" 1 >> "$out/results.jsonl"
+    run_peer peer_torch.py "$loss" 1 >> "$out/results.jsonl"
+done
+
+python3 - "$out/results.jsonl" "$epochs" <<'PY'
+import json, sys, platform, datetime
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(f"Training speed, MLP 784-1024-10, batch 128, 2 threads, {sys.argv[2]} epochs, "
+      f"{datetime.date.today()}, {platform.machine()}, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}")
+print()
+print("| loss | framework | images/s | × TensorFlow | peak RSS (MB) | test accuracy |")
+print("|---|---|---:|---:|---:|---:|")
+for loss in ("softmax", "nce"):
+    group = [r for r in rows if r["loss"] == loss]
+    tf = next((r["images_per_s"] for r in group if r["peer"].startswith("tensorflow")), None)
+    for r in group:
+        name = r["peer"] + (f" ({r['blas_core']} kernel)" if "blas_core" in r else "")
+        ratio = f"{r['images_per_s'] / tf:.2f}" if tf else "n/a"
+        label = loss if loss == "softmax" else f"nce, num_sampled {r['num_sampled']}"
+        print(f"| {label} | {name} | {r['images_per_s']:,.0f} | {ratio} | {r['peak_rss_mb']:.0f} | {r['test_accuracy']*100:.2f}% |")
+PY
