@@ -70,12 +70,13 @@ public final class MLPNetwork<T: NetworkScalar> {
         Dense.forward(
             out: embed, inp: x, weight: parameters.pointer(hiddenWeight),
             bias: parameters.pointer(hiddenBias),
-            batch: batch, inputs: configuration.inputSize, outputs: h)
+            batch: batch, inputs: configuration.inputSize, outputs: h, layout: .inputMajor)
         ReLU.forward(out: embed, inp: embed, count: batch * h)
     }
 
-    /// Hidden layer backward from `embedGradient`: accumulates into the
-    /// gradients of W1 and b1. Clobbers `embedGradient`.
+    /// Hidden layer backward from `embedGradient`: overwrites the gradient
+    /// of W1 (this layer is its only user, so it needs no zeroing) and
+    /// accumulates into that of b1. Clobbers `embedGradient`.
     ///
     /// x is (B, inputs), embedGradient is (B, hidden).
     @inlinable
@@ -86,7 +87,17 @@ public final class MLPNetwork<T: NetworkScalar> {
             dinp: nil, dweight: gradients.pointer(hiddenWeight),
             dbias: gradients.pointer(hiddenBias), dout: embedGradient,
             inp: x, weight: parameters.pointer(hiddenWeight),
-            batch: batch, inputs: configuration.inputSize, outputs: h)
+            batch: batch, inputs: configuration.inputSize, outputs: h,
+            layout: .inputMajor, accumulate: false)
+    }
+
+    /// Zeroes the gradients that backward passes accumulate into: every one
+    /// but the hidden weight's, which `embedBackward` overwrites.
+    @inlinable
+    public func zeroAccumulatedGradients() {
+        let start = hiddenWeight.offset + hiddenWeight.count
+        precondition(hiddenWeight.offset == 0, "the hidden weight must lead the layout")
+        (gradients.base + start).update(repeating: 0, count: parameters.layout.totalCount - start)
     }
 
     /// Output layer forward over all classes: `logits = embed · Wᵀ + b`.

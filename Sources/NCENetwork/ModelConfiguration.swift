@@ -23,12 +23,13 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
         public static let outputBias = "output.bias"
     }
 
-    /// The parameter layout: hidden weight (hidden, inputs), hidden bias,
-    /// output weight (classes, hidden) — the `W` of the output layer — and
-    /// output bias `b`.
+    /// The parameter layout: hidden weight (inputs, hidden) — input-major,
+    /// TensorFlow's dense-kernel layout, so that a zero pixel skips a whole
+    /// row — hidden bias, output weight (classes, hidden) — the `W` of the
+    /// output layer, TensorFlow's `nce_weights` layout — and output bias `b`.
     public var parameterLayout: ParameterLayout {
         ParameterLayout([
-            (TensorName.hiddenWeight, [hiddenUnits, inputSize]),
+            (TensorName.hiddenWeight, [inputSize, hiddenUnits]),
             (TensorName.hiddenBias, [hiddenUnits]),
             (TensorName.outputWeight, [classCount, hiddenUnits]),
             (TensorName.outputBias, [classCount]),

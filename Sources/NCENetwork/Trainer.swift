@@ -88,7 +88,7 @@ public final class Trainer {
         let rows = batches.load(batch: index)
         finished(.loadBatch)
         network.embedForward(batches.pixels, batch: rows)
-        network.gradients.zero()
+        network.zeroAccumulatedGradients()
         finished(.hiddenForward)
         let loss: Float
         do {

@@ -47,7 +47,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(archive.metadata["epoch"], "2")
         XCTAssertEqual(archive.metadata["hidden"], "8")
         XCTAssertEqual(try archive.tensor("output.weight").shape, [10, 8])
-        XCTAssertEqual(try archive.tensor("hidden.weight").shape, [8, 12])
+        XCTAssertEqual(try archive.tensor("hidden.weight").shape, [12, 8])
     }
 
     func testTruncatedCheckpointsAreRejected() throws {

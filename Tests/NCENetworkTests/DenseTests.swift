@@ -4,7 +4,10 @@ import XCTest
 
 /// The BLAS path of `Dense` against the plain-loop reference on random inputs.
 final class DenseTests: XCTestCase {
-    func checkAgainstReference(batch: Int, inputs: Int, outputs: Int, bias: Bool, inputGradient: Bool, seed: UInt64) {
+    func checkAgainstReference(
+        batch: Int, inputs: Int, outputs: Int, bias: Bool, inputGradient: Bool, seed: UInt64,
+        layout: WeightLayout = .outputMajor, accumulate: Bool = true
+    ) {
         var rng = SeededGenerator(seed: seed)
         let x: [Float] = randomValues(batch * inputs, using: &rng)
         let w: [Float] = randomValues(outputs * inputs, using: &rng)
@@ -15,8 +18,8 @@ final class DenseTests: XCTestCase {
 
         var fast = [Float](repeating: 0, count: batch * outputs), slow = fast
         b.withUnsafeBufferPointer { bp in
-            Dense.forward(out: &fast, inp: x, weight: w, bias: bias ? bp.baseAddress : nil, batch: batch, inputs: inputs, outputs: outputs)
-            DenseReference.forward(out: &slow, inp: x, weight: w, bias: bias ? bp.baseAddress : nil, batch: batch, inputs: inputs, outputs: outputs)
+            Dense.forward(out: &fast, inp: x, weight: w, bias: bias ? bp.baseAddress : nil, batch: batch, inputs: inputs, outputs: outputs, layout: layout)
+            DenseReference.forward(out: &slow, inp: x, weight: w, bias: bias ? bp.baseAddress : nil, batch: batch, inputs: inputs, outputs: outputs, layout: layout)
         }
         XCTAssertLessThan(relativeError(fast, slow), 1e-5, "forward \(batch)×\(inputs)→\(outputs)")
 
@@ -29,11 +32,11 @@ final class DenseTests: XCTestCase {
                         Dense.backward(
                             dinp: inputGradient ? dxf.baseAddress : nil, dweight: &dwFast,
                             dbias: bias ? dbf.baseAddress : nil, dout: dout, inp: x, weight: w,
-                            batch: batch, inputs: inputs, outputs: outputs)
+                            batch: batch, inputs: inputs, outputs: outputs, layout: layout, accumulate: accumulate)
                         DenseReference.backward(
                             dinp: inputGradient ? dxs.baseAddress : nil, dweight: &dwSlow,
                             dbias: bias ? dbs.baseAddress : nil, dout: dout, inp: x, weight: w,
-                            batch: batch, inputs: inputs, outputs: outputs)
+                            batch: batch, inputs: inputs, outputs: outputs, layout: layout, accumulate: accumulate)
                     }
                 }
             }
@@ -52,6 +55,12 @@ final class DenseTests: XCTestCase {
         checkAgainstReference(batch: 7, inputs: 13, outputs: 5, bias: true, inputGradient: true, seed: 1)
         checkAgainstReference(batch: 1, inputs: 1, outputs: 1, bias: true, inputGradient: true, seed: 2)
         checkAgainstReference(batch: 33, inputs: 65, outputs: 17, bias: false, inputGradient: false, seed: 3)
+    }
+
+    func testInputMajorLayoutAndOverwrite() {
+        checkAgainstReference(batch: 9, inputs: 21, outputs: 6, bias: true, inputGradient: true, seed: 6, layout: .inputMajor)
+        checkAgainstReference(batch: 9, inputs: 21, outputs: 6, bias: true, inputGradient: true, seed: 7, layout: .inputMajor, accumulate: false)
+        checkAgainstReference(batch: 5, inputs: 8, outputs: 3, bias: false, inputGradient: false, seed: 8, accumulate: false)
     }
 
     func testBLASMatchesReferenceAtTrainingShapes() {
