@@ -98,8 +98,8 @@ final class TrainCommandTests: CommandTestCase {
         XCTAssertTrue((0...1).contains(testAccuracy), "test_accuracy \(testAccuracy)", file: file, line: line)
         // Chance is 0.1. All three losses reach about 1.0 on this set, and
         // NCE with one negative stayed above 0.85 for other seeds on similar
-        // generated data, so 0.6
-        // fails only when training or evaluation is broken.
+        // generated data, so 0.6 fails only when training or evaluation is
+        // broken.
         XCTAssertGreaterThan(testAccuracy, 0.6, "test accuracy after 4 epochs on easy data", file: file, line: line)
         let speed = try XCTUnwrap(summary["images_per_s"] as? Double, "\(summary)", file: file, line: line)
         XCTAssertGreaterThan(speed, 0, file: file, line: line)
