@@ -6,7 +6,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Folder with the four MNIST-layout files (.gz or raw).")
     var dataDir = "data/mnist"
 
-    @Option(help: "Training images held out for validation, taken from the start of the training file.")
+    @Option(parsing: .unconditional, help: "Training images held out for validation, taken from the start of the training file.")
     var validationSize = MNISTDataSet.defaultValidationSize
 
     func validate() throws {

@@ -19,9 +19,9 @@ struct EvalCommand: ParsableCommand {
     var split = Split.test
     @Option(help: "Folder with the four MNIST-layout files (.gz or raw).")
     var dataDir = "data/mnist"
-    @Option(help: "Validation images held out (default: as the checkpoint was trained).")
+    @Option(parsing: .unconditional, help: "Validation images held out (default: as the checkpoint was trained).")
     var validationSize: Int?
-    @Option(help: "BLAS threads.")
+    @Option(parsing: .unconditional, help: "BLAS threads.")
     var threads = 2
     @Flag(help: "Print one JSON object instead of text.")
     var json = false

@@ -15,7 +15,10 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Loss for the output layer: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var loss = LossKind.nce
-    @Option(help: "Negative classes sampled per step, shared by the batch (NCE and sampled softmax).")
+    // Numeric options take the next word as their value even when it starts
+    // with "-", so that a negative number is reported as a bad value rather
+    // than as a missing one.
+    @Option(parsing: .unconditional, help: "Negative classes sampled per step, shared by the batch (NCE and sampled softmax).")
     var numSampled = 1
     @Option(help: "Candidate sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var sampler = SamplerKind.logUniform
@@ -23,13 +26,13 @@ struct TrainCommand: ParsableCommand {
     var unique = true
     @Flag(help: "Mask sampled classes equal to a row's true class (default: off for NCE, on for sampled softmax).")
     var removeAccidentalHits = false
-    @Option(help: "Units in the hidden layer (the embedding width).")
+    @Option(parsing: .unconditional, help: "Units in the hidden layer (the embedding width).")
     var hidden = 1024
-    @Option(help: "Passes over the training split.")
+    @Option(parsing: .unconditional, help: "Passes over the training split.")
     var epochs = TrainingConfiguration().epochs
-    @Option(help: "Images per step.")
+    @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize = TrainingConfiguration().batchSize
-    @Option(help: "Base learning rate.")
+    @Option(parsing: .unconditional, help: "Base learning rate.")
     var learningRate = TrainingConfiguration().learningRate
     @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
     var schedule = TrainingConfiguration().schedule
@@ -37,7 +40,7 @@ struct TrainCommand: ParsableCommand {
     var optimizer = OptimizerKind.adam
     @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
     var seed: UInt64 = TrainingConfiguration().seed
-    @Option(help: "BLAS threads.")
+    @Option(parsing: .unconditional, help: "BLAS threads.")
     var threads = TrainingConfiguration().threads
     @OptionGroup var data: DataOptions
     @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors.")

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// Checkpoints written by `train` load in Python's reference `safetensors`
+/// implementation, through `scripts/check_checkpoint.py`. The interpreter
+/// is `$MNIST_NCE_PYTHON`, else `python3`; `scripts/test.sh` sets up one
+/// with safetensors and numpy in `.build/python`.
+final class CheckpointInteropTests: CommandTestCase {
+    private static var python: String {
+        ProcessInfo.processInfo.environment["MNIST_NCE_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+    }
+
+    private static let script = CommandRunner.packageRoot.appendingPathComponent("scripts/check_checkpoint.py").path
+
+    func testPythonSafetensorsLoadsATrainedCheckpoint() throws {
+        try requireReferenceImplementation()
+        let data = try makeDataSet(trainCount: 200, testCount: 20)
+        let path = scratchPath("interop.safetensors")
+        try train(data, output: path, ["--epochs", "2", "--num-sampled", "4", "--seed", "9"])
+
+        let run = try CommandRunner.runTool(Self.python, [Self.script, path], scratch: scratch)
+        XCTAssertEqual(run.reason, .exit, run.summary)
+        XCTAssertEqual(run.status, 0, run.summary)
+        let report = try jsonObject(run.stdout)
+        let tensors = try XCTUnwrap(report["tensors"] as? [[String: Any]], run.stdout)
+        var shapes: [String: [Int]] = [:]
+        for tensor in tensors {
+            let name = try XCTUnwrap(tensor["name"] as? String)
+            XCTAssertEqual(tensor["dtype"] as? String, "F32", name)
+            XCTAssertEqual(tensor["numpy_dtype"] as? String, "float32", name)
+            shapes[name] = tensor["shape"] as? [Int]
+        }
+        XCTAssertEqual(shapes, [
+            "hidden.weight": [32, 784], "hidden.bias": [32], "output.weight": [10, 32], "output.bias": [10],
+        ])
+        let metadata = try XCTUnwrap(report["metadata"] as? [String: String], run.stdout)
+        XCTAssertEqual(metadata["format"], "mnist-nce")
+        XCTAssertEqual(metadata["loss"], "nce")
+        XCTAssertEqual(metadata["num_sampled"], "4")
+        XCTAssertEqual(metadata["seed"], "9")
+        XCTAssertEqual(metadata["epoch"], "2")
+        XCTAssertEqual(metadata["hidden"], "32")
+    }
+
+    func testPythonSafetensorsRejectsADamagedCheckpoint() throws {
+        try requireReferenceImplementation()
+        let data = try makeDataSet(trainCount: 200, testCount: 20)
+        let path = scratchPath("damaged.safetensors")
+        try train(data, output: path, ["--epochs", "1"])
+        let bytes = try contents(path)
+        try Data(bytes.prefix(bytes.count - 4)).write(to: URL(fileURLWithPath: path))
+        let run = try CommandRunner.runTool(Self.python, [Self.script, path], scratch: scratch)
+        XCTAssertEqual(run.status, 65, "the reference loader should reject what eval rejects: \(run.summary)")
+    }
+
+    /// Fails the test, saying how to fix it, unless the interpreter can
+    /// import safetensors and numpy.
+    private func requireReferenceImplementation() throws {
+        let advice = "scripts/test.sh installs them into .build/python and sets MNIST_NCE_PYTHON to "
+            + ".build/python/bin/python; or run `pip install safetensors numpy` for \(Self.python)"
+        let probe: CommandResult
+        do {
+            probe = try CommandRunner.runTool(Self.python, ["-c", "import safetensors, numpy"], scratch: scratch)
+        } catch {
+            XCTFail("cannot run \(Self.python): \(error); \(advice)")
+            throw error
+        }
+        guard probe.reason == .exit, probe.status == 0 else {
+            let reason = probe.stderrLines.last.map(String.init) ?? "exit status \(probe.status)"
+            let message = "\(Self.python) cannot import safetensors and numpy (\(reason)); \(advice)"
+            XCTFail(message)
+            throw CommandRunnerError(description: message)
+        }
+    }
+}

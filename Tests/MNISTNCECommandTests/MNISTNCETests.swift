@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+
+/// The root command: its help, and how it reports command lines it cannot
+/// parse.
+final class MNISTNCETests: CommandTestCase {
+    func testHelpListsSubcommandsAndExitStatuses() throws {
+        for arguments in [["--help"], ["-h"], ["help"]] {
+            let result = try mnistNCE(arguments)
+            assertSuccess(result)
+            XCTAssertEqual(result.stderr, "", "\(arguments)")
+            let help = result.stdout.collapsingWhitespace
+            for text in [
+                "train", "eval", "data", "Exit statuses: 0 success, 1 training diverged, 64 usage error, "
+                    + "65 malformed data or checkpoint, 66 missing input file, 73 cannot create the output, 74 I/O error.",
+            ] {
+                XCTAssertTrue(help.contains(text), "\(arguments) does not mention \(text): \(result.stdout)")
+            }
+        }
+    }
+
+    func testNoArgumentsPrintsHelpAndSucceeds() throws {
+        let result = try mnistNCE([])
+        assertSuccess(result)
+        XCTAssertTrue(result.stdout.contains("SUBCOMMANDS"), result.stdout)
+    }
+
+    func testUnknownSubcommandIsAUsageError() throws {
+        assertFailure(try mnistNCE(["fit"]), status: 64, mentioning: ["fit"])
+    }
+
+    func testUnknownOptionIsAUsageErrorNamingIt() throws {
+        for command in ["train", "eval", "data"] {
+            assertFailure(try mnistNCE([command, "--frobnicate"]), status: 64, mentioning: ["--frobnicate"])
+        }
+    }
+
+    func testNonNumericValueIsAUsageErrorNamingOptionAndValue() throws {
+        assertFailure(try mnistNCE(["train", "--epochs", "many"]), status: 64, mentioning: ["--epochs", "many"])
+        assertFailure(try mnistNCE(["eval", "--threads", "two"]), status: 64, mentioning: ["--threads", "two"])
+    }
+
+    func testMissingValueIsAUsageErrorNamingTheOption() throws {
+        assertFailure(try mnistNCE(["train", "--batch-size"]), status: 64, mentioning: ["--batch-size"])
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class MNISTNCECommandTestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
