@@ -31,7 +31,7 @@ final class CheckpointInteropTests: CommandTestCase {
             shapes[name] = tensor["shape"] as? [Int]
         }
         XCTAssertEqual(shapes, [
-            "hidden.weight": [32, 784], "hidden.bias": [32], "output.weight": [10, 32], "output.bias": [10],
+            "hidden.weight": [784, 32], "hidden.bias": [32], "output.weight": [10, 32], "output.bias": [10],
         ])
         let metadata = try XCTUnwrap(report["metadata"] as? [String: String], run.stdout)
         XCTAssertEqual(metadata["format"], "mnist-nce")
