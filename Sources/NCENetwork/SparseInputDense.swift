@@ -1,0 +1,128 @@
+import CNumericKernels
+import Dispatch
+
+/// A fully connected layer whose input is a `SparseInputBatch`, with the
+/// weight stored input-major as `(inputs, outputs)`, so that each non-zero
+/// input scales one contiguous weight row.
+///
+/// The products skip zero inputs: at MNIST's ~19% density they cost about a
+/// fifth of the dense ones. Work is split into contiguous chunks over
+/// `threads` threads, and every output value is summed by one thread in one
+/// fixed order (its entries in storage order), so the results are the same
+/// bits for any thread count. `SparseInputDenseReference` holds plain loops
+/// over the dense input with the same contract.
+public enum SparseInputDense {
+    /// `out = x · weight + bias`, where `x` is the batch loaded into `batch`.
+    ///
+    /// x is (B, C), weight is (C, OC), bias is (OC), out is (B, OC), with
+    /// B = `batch.batch` and C = `batch.inputs`. `out` is overwritten; each
+    /// value is summed from its bias (from zero when `bias` is nil) over the
+    /// row's non-zeros by ascending input.
+    ///
+    /// - Precondition: `outputs > 0`; `out` does not overlap the other
+    ///   buffers. `threads` below 1 counts as 1.
+    public static func forward(
+        out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        batch: SparseInputBatch, outputs: Int, threads: Int = 1
+    ) {
+        precondition(outputs > 0, "outputs must be positive, got \(outputs)")
+        let arguments = SparseKernelArguments(
+            target: out, start: batch.rowStart, index: batch.rowColumns, values: batch.rowValues,
+            source: weight, bias: bias, count: batch.batch, outputs: outputs, accumulate: false)
+        run(arguments, threads: threads) { a, range in
+            mnist_nce_sparse_rows_forward_f32(
+                a.target, a.start, a.index, a.values, a.source, a.bias,
+                range.lowerBound, range.upperBound, a.outputs)
+        }
+    }
+
+    /// Gradients of `forward` for the weight and bias:
+    /// `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`.
+    ///
+    /// dout is (B, OC), x is (B, C) (the batch loaded into `batch`),
+    /// dweight is (C, OC), dbias is (OC). Each value is summed from zero
+    /// (by ascending row) and then added to the buffer when `accumulate` is
+    /// true, or stored over it when false, so inputs that are zero in every
+    /// row get zero gradient rows. `dbias` nil skips the bias; it is summed
+    /// on the calling thread.
+    ///
+    /// - Precondition: `outputs > 0`; `dweight` and `dbias` do not overlap
+    ///   the other buffers. `threads` below 1 counts as 1.
+    public static func backwardWeights(
+        dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
+        dout: UnsafePointer<Float>, batch: SparseInputBatch, outputs: Int,
+        accumulate: Bool, threads: Int = 1
+    ) {
+        precondition(outputs > 0, "outputs must be positive, got \(outputs)")
+        let arguments = SparseKernelArguments(
+            target: dweight, start: batch.columnStart, index: batch.columnRows, values: batch.columnValues,
+            source: dout, bias: nil, count: batch.inputs, outputs: outputs, accumulate: accumulate)
+        run(arguments, threads: threads) { a, range in
+            mnist_nce_sparse_columns_weight_gradient_f32(
+                a.target, a.start, a.index, a.values, a.source,
+                range.lowerBound, range.upperBound, a.outputs, a.accumulate ? 1 : 0)
+        }
+        if let dbias {
+            let rows = batch.batch
+            for o in 0..<outputs {
+                var sum: Float = 0
+                for b in 0..<rows { sum += dout[b * outputs + o] }
+                dbias[o] = accumulate ? dbias[o] + sum : sum
+            }
+        }
+    }
+
+    /// Runs `kernel` over `0 ..< arguments.count` in `threads` contiguous
+    /// chunks of about equal work.
+    private static func run(
+        _ arguments: SparseKernelArguments, threads: Int,
+        kernel: @escaping @Sendable (SparseKernelArguments, Range<Int>) -> Void
+    ) {
+        let parts = max(1, min(threads, arguments.count))
+        if parts == 1 {
+            kernel(arguments, 0..<arguments.count)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            kernel(arguments, arguments.chunk(part, of: parts))
+        }
+    }
+}
+
+/// One call's buffers, shared by the threads that split it.
+///
+/// `@unchecked Sendable` because the threads share raw pointers: they only
+/// read the inputs, and each writes the rows of `target` in its own disjoint
+/// chunk of `0 ..< count`, so no value is touched by two threads.
+struct SparseKernelArguments: @unchecked Sendable {
+    let target: UnsafeMutablePointer<Float>
+    let start, index: UnsafePointer<Int32>
+    let values, source: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>?
+    /// Rows (forward) or input columns (weight gradient) to compute.
+    let count: Int
+    let outputs: Int
+    let accumulate: Bool
+
+    /// The `part`-th of `parts` contiguous ranges covering `0 ..< count`.
+    ///
+    /// Work grows with the entries in range plus one per item (each item is
+    /// written even when empty), so the bounds split that cost evenly; they
+    /// depend only on the batch and `parts`.
+    func chunk(_ part: Int, of parts: Int) -> Range<Int> {
+        bound(part, of: parts)..<bound(part + 1, of: parts)
+    }
+
+    /// The first item whose cumulative cost reaches `part / parts` of the total.
+    private func bound(_ part: Int, of parts: Int) -> Int {
+        if part >= parts { return count }
+        let total = Int(start[count]) + count
+        let goal = total * part / parts
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(start[middle]) + middle < goal { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
