@@ -65,6 +65,7 @@ public struct Checkpoint {
             "seed": String(c.seed),
             "epoch": String(epoch),
             "epochs": String(c.epochs),
+            "hidden_kernel": c.hiddenKernel.rawValue,
             "configuration": json,
         ]
         if let validationAccuracy { m["validation_accuracy"] = String(validationAccuracy) }
@@ -137,7 +138,9 @@ public struct Checkpoint {
                     found: "shape \(info.shape)")
             }
         }
-        let network = MLPNetwork<Float>(configuration: configuration.model, maxBatch: maxBatch)
+        let network = MLPNetwork<Float>(
+            configuration: configuration.model, maxBatch: maxBatch,
+            hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
         for entry in network.parameters.layout.entries {
             let values: [Float]
             do {

@@ -24,13 +24,28 @@ public final class MLPNetwork<T: NetworkScalar> {
     public let logits: UnsafeMutablePointer<T>
     /// (maxBatch, classes): gradient with respect to `logits`.
     public let logitsGradient: UnsafeMutablePointer<T>
+    /// The current batch's non-zero pixels, when the hidden layer runs the
+    /// sparse kernel (Float networks only); nil for BLAS.
+    let sparseInput: SparseInputBatch?
+    /// Threads for the sparse kernel (BLAS has its own setting).
+    public let threads: Int
 
+    /// - Parameters:
+    ///   - hiddenKernel: `.sparse` takes effect for Float; other scalar
+    ///     types always use BLAS.
+    ///   - threads: threads for the sparse kernel.
     /// - Precondition: `maxBatch > 0` and every size in `configuration` is
     ///   positive (checked by the caller's option validation).
-    public init(configuration: ModelConfiguration, maxBatch: Int) {
+    public init(
+        configuration: ModelConfiguration, maxBatch: Int,
+        hiddenKernel: HiddenKernel = .blas, threads: Int = 1
+    ) {
         precondition(maxBatch > 0)
         self.configuration = configuration
         self.maxBatch = maxBatch
+        self.threads = max(1, threads)
+        sparseInput = hiddenKernel == .sparse && T.self == Float.self
+            ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.inputSize) : nil
         let layout = configuration.parameterLayout
         parameters = ParameterArena(layout: layout)
         gradients = ParameterArena(layout: layout)
@@ -57,6 +72,16 @@ public final class MLPNetwork<T: NetworkScalar> {
         logitsGradient.deallocate()
     }
 
+    /// A pointer reinterpreted as Float; used only on the sparse path, which
+    /// exists only when `T` is Float.
+    static func floats(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+
+    static func mutableFloats(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+
     /// Pointers to the output layer `W` (classes, hidden) and `b` (classes).
     @inlinable public var outputWeightPointer: UnsafeMutablePointer<T> { parameters.pointer(outputWeight) }
     @inlinable public var outputBiasPointer: UnsafeMutablePointer<T> { parameters.pointer(outputBias) }
@@ -64,9 +89,17 @@ public final class MLPNetwork<T: NetworkScalar> {
     /// Hidden layer forward: `embed = relu(x · W1ᵀ + b1)`.
     ///
     /// x is (B, inputs), embed is (B, hidden). - Precondition: B ≤ maxBatch.
-    @inlinable
     public func embedForward(_ x: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
+        if let sparseInput {
+            sparseInput.load(Self.floats(x), batch: batch)
+            SparseInputDense.forward(
+                out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),
+                bias: Self.floats(parameters.pointer(hiddenBias)), batch: sparseInput,
+                outputs: h, threads: threads)
+            ReLU.forward(out: embed, inp: embed, count: batch * h)
+            return
+        }
         Dense.forward(
             out: embed, inp: x, weight: parameters.pointer(hiddenWeight),
             bias: parameters.pointer(hiddenBias),
@@ -79,10 +112,17 @@ public final class MLPNetwork<T: NetworkScalar> {
     /// accumulates into that of b1. Clobbers `embedGradient`.
     ///
     /// x is (B, inputs), embedGradient is (B, hidden).
-    @inlinable
     public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
         ReLU.backward(dinp: embedGradient, dout: embedGradient, out: embed, count: batch * h)
+        if let sparseInput {
+            // The sparse batch still holds this x, loaded by embedForward.
+            SparseInputDense.backwardWeights(
+                dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
+                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
+                batch: sparseInput, outputs: h, accumulate: false, threads: threads)
+            return
+        }
         Dense.backward(
             dinp: nil, dweight: gradients.pointer(hiddenWeight),
             dbias: gradients.pointer(hiddenBias), dout: embedGradient,

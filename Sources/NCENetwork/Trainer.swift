@@ -55,7 +55,9 @@ public final class Trainer {
         self.data = data
         BLASThreads.set(configuration.threads)
         rng = SeededGenerator(seed: configuration.seed)
-        network = MLPNetwork(configuration: configuration.model, maxBatch: configuration.batchSize)
+        network = MLPNetwork(
+            configuration: configuration.model, maxBatch: configuration.batchSize,
+            hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
         network.initialize(using: &rng)
         optimizer = Optimizer(
             kind: configuration.optimizer, layout: network.parameters.layout, threads: configuration.threads)

@@ -5,3 +5,4 @@ extension LossKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension HiddenKernel: ExpressibleByArgument {}

@@ -40,8 +40,10 @@ struct TrainCommand: ParsableCommand {
     var optimizer = OptimizerKind.adam
     @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
     var seed: UInt64 = TrainingConfiguration().seed
-    @Option(parsing: .unconditional, help: "BLAS threads.")
+    @Option(parsing: .unconditional, help: "Threads for BLAS, the sparse hidden-layer kernel and the optimizer.")
     var threads = TrainingConfiguration().threads
+    @Option(help: "Hidden-layer products: sparse (skips zero pixels) or blas (dense).")
+    var hiddenKernel = TrainingConfiguration().hiddenKernel
     @OptionGroup var data: DataOptions
     @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors.")
     var output: String?
@@ -56,7 +58,8 @@ struct TrainCommand: ParsableCommand {
             sampler: sampler, uniqueSamples: unique,
             removeAccidentalHits: removeAccidentalHits ? true : nil,
             epochs: epochs, batchSize: batchSize, learningRate: learningRate, schedule: schedule,
-            optimizer: optimizer, seed: seed, threads: threads, validationSize: data.validationSize)
+            optimizer: optimizer, seed: seed, threads: threads, validationSize: data.validationSize,
+            hiddenKernel: hiddenKernel)
     }
 
     func validate() throws {
@@ -120,7 +123,7 @@ struct TrainCommand: ParsableCommand {
             "final_loss": (summary.finalLoss * 10_000).rounded() / 10_000,
             "test_accuracy": summary.testAccuracy,
             "peak_rss_mb": (ResourceUsage.peakResidentMegabytes * 10).rounded() / 10,
-            "blas_core": BLASThreads.coreName,
+            "blas_core": BLASThreads.coreName, "hidden_kernel": c.hiddenKernel.rawValue,
             "checkpoint": summary.checkpoint,
         ]
         if let v = summary.validationAccuracy { object["validation_accuracy"] = v }

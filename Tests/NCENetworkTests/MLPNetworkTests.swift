@@ -118,3 +118,40 @@ final class MLPNetworkTests: XCTestCase {
         XCTAssertTrue(network.parameters.values(network.outputBias).allSatisfy { $0.isZero })
     }
 }
+
+/// The sparse hidden-layer kernel and the BLAS one, through the whole network.
+final class MLPNetworkKernelTests: XCTestCase {
+    func testSparseAndBLASHiddenLayersAgree() throws {
+        let configuration = ModelConfiguration(inputSize: 784, hiddenUnits: 96, classCount: 10)
+        let batch = 17
+        var rng = SeededGenerator(seed: 31)
+        // MNIST-like input: most pixels zero.
+        let x: [Float] = (0..<(batch * 784)).map { _ in rng.nextUnitInterval() < 0.2 ? Float(rng.nextUnitInterval()) : 0 }
+        let labels: [Int32] = (0..<batch).map { Int32($0 % 10) }
+        var results: [(embed: [Float], gradients: [Float])] = []
+        for (kernel, threads) in [(HiddenKernel.blas, 1), (.sparse, 1), (.sparse, 2)] {
+            var initRNG = SeededGenerator(seed: 4)
+            let network = MLPNetwork<Float>(configuration: configuration, maxBatch: batch, hiddenKernel: kernel, threads: threads)
+            network.initialize(using: &initRNG)
+            var softmax = try SoftmaxCrossEntropy<Float>(classCount: 10, maxBatch: batch)
+            var losses = [Float](repeating: 0, count: batch)
+            network.gradients.zero()
+            network.embedForward(x, batch: batch)
+            let embed = Array(UnsafeBufferPointer(start: network.embed, count: batch * 96))
+            network.logitsForward(batch: batch)
+            try softmax.forward(losses: &losses, logits: network.logits, labels: labels, batch: batch)
+            try softmax.backward(dLogits: network.logitsGradient, logits: network.logits, labels: labels, batch: batch, scale: 1 / Float(batch))
+            network.logitsBackward(batch: batch)
+            network.embedBackward(x, batch: batch)
+            results.append((embed, network.gradients.allValues()))
+        }
+        XCTAssertLessThan(relativeError(results[1].embed, results[0].embed), 1e-5)
+        let layout = configuration.parameterLayout
+        for entry in layout.entries {
+            let range = entry.offset..<(entry.offset + entry.count)
+            let error = relativeError(Array(results[1].gradients[range]), Array(results[0].gradients[range]))
+            XCTAssertLessThan(error, 1e-5, "\(entry.name)")
+        }
+        XCTAssertEqual(results[1].gradients.map(\.bitPattern), results[2].gradients.map(\.bitPattern), "thread count must not change bits")
+    }
+}
