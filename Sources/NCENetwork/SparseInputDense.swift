@@ -5,12 +5,15 @@ import Dispatch
 /// weight stored input-major as `(inputs, outputs)`, so that each non-zero
 /// input scales one contiguous weight row.
 ///
-/// The products skip zero inputs: at MNIST's ~19% density they cost about a
-/// fifth of the dense ones. Work is split into contiguous chunks over
+/// The products skip zero inputs: at MNIST's ~19% density they do about a
+/// fifth of the dense arithmetic. Work is split into contiguous chunks over
 /// `threads` threads, and every output value is summed by one thread in one
 /// fixed order (its entries in storage order), so the results are the same
 /// bits for any thread count. `SparseInputDenseReference` holds plain loops
 /// over the dense input with the same contract.
+///
+/// The batch's entries must ascend within each row and column, as
+/// `SparseInputBatch.load` leaves them.
 public enum SparseInputDense {
     /// `out = x · weight + bias`, where `x` is the batch loaded into `batch`.
     ///
@@ -40,11 +43,11 @@ public enum SparseInputDense {
     /// `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`.
     ///
     /// dout is (B, OC), x is (B, C) (the batch loaded into `batch`),
-    /// dweight is (C, OC), dbias is (OC). Each value is summed from zero
-    /// (by ascending row) and then added to the buffer when `accumulate` is
-    /// true, or stored over it when false, so inputs that are zero in every
-    /// row get zero gradient rows. `dbias` nil skips the bias; it is summed
-    /// on the calling thread.
+    /// dweight is (C, OC), dbias is (OC). Each value is summed by ascending
+    /// row, starting from the buffer's value when `accumulate` is true or
+    /// from zero when false (so inputs that are zero in every row get zero
+    /// gradient rows). `dbias` nil skips the bias; it is summed on the
+    /// calling thread.
     ///
     /// - Precondition: `outputs > 0`; `dweight` and `dbias` do not overlap
     ///   the other buffers. `threads` below 1 counts as 1.
@@ -65,9 +68,9 @@ public enum SparseInputDense {
         if let dbias {
             let rows = batch.batch
             for o in 0..<outputs {
-                var sum: Float = 0
+                var sum: Float = accumulate ? dbias[o] : 0
                 for b in 0..<rows { sum += dout[b * outputs + o] }
-                dbias[o] = accumulate ? dbias[o] + sum : sum
+                dbias[o] = sum
             }
         }
     }

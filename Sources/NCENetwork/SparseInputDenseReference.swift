@@ -21,8 +21,9 @@ public enum SparseInputDenseReference {
         }
     }
 
-    /// `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`: added when
-    /// `accumulate`, stored otherwise; `dbias` nil is skipped.
+    /// `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`: summed onto
+    /// the buffers when `accumulate`, from zero otherwise; `dbias` nil is
+    /// skipped.
     ///
     /// dout is (B, OC), x is (B, C), dweight is (C, OC), dbias is (OC).
     public static func backwardWeights<T: NetworkScalar>(
@@ -32,16 +33,16 @@ public enum SparseInputDenseReference {
     ) {
         for i in 0..<inputs {
             for o in 0..<outputs {
-                var sum: T = 0
+                var sum: T = accumulate ? dweight[i * outputs + o] : 0
                 for b in 0..<batch { sum += x[b * inputs + i] * dout[b * outputs + o] }
-                dweight[i * outputs + o] = accumulate ? dweight[i * outputs + o] + sum : sum
+                dweight[i * outputs + o] = sum
             }
         }
         if let dbias {
             for o in 0..<outputs {
-                var sum: T = 0
+                var sum: T = accumulate ? dbias[o] : 0
                 for b in 0..<batch { sum += dout[b * outputs + o] }
-                dbias[o] = accumulate ? dbias[o] + sum : sum
+                dbias[o] = sum
             }
         }
     }

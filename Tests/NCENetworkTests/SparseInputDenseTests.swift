@@ -96,6 +96,11 @@ final class SparseInputDenseTests: XCTestCase {
         check(rows: 7, inputs: 300, outputs: 1024, density: 0, bias: false, accumulate: true, seed: 9)
     }
 
+    func testMatchesReferenceWithManyInputs() {
+        // More input columns than the kernels keep cursors for at once.
+        check(rows: 3, inputs: 1100, outputs: 130, density: 0.2, bias: true, accumulate: true, seed: 13)
+    }
+
     func testAllZeroBatchGivesBiasAndZeroGradient() {
         let (rows, inputs, outputs) = (3, 5, 20)
         let batch = SparseInputBatch(maxBatch: rows, inputs: inputs)

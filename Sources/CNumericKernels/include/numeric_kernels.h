@@ -20,22 +20,24 @@ void mnist_nce_sgd_update_f32(
 
 /// Sparse rows times an input-major weight:
 /// out[b, :] = bias[:] + Σ_{k in row_start[b] ..< row_start[b+1]} values[k] · weight[indices[k], :]
-/// for b in [row_begin, row_end), summed in that order from the bias (from
-/// zero when bias is NULL). weight is (inputs, outputs) row-major, out is
-/// (batch, outputs); the rows in range are overwritten, others untouched.
-/// indices must lie in [0, inputs); out must not overlap the other buffers.
+/// for b in [row_begin, row_end), summed in that order starting from the
+/// bias (from zero when bias is NULL). weight is (inputs, outputs)
+/// row-major, out is (batch, outputs); the rows in range are overwritten,
+/// others untouched. Within each row, indices must be strictly ascending and
+/// lie in [0, inputs); out must not overlap the other buffers.
 void mnist_nce_sparse_rows_forward_f32(
     float *restrict out, const int32_t *row_start, const int32_t *indices, const float *values,
     const float *restrict weight, const float *bias, ptrdiff_t row_begin, ptrdiff_t row_end,
     ptrdiff_t outputs);
 
 /// Weight gradient from sparse columns of the input:
-/// s = Σ_{k in col_start[i] ..< col_start[i+1]} values[k] · dout[rows[k], :],
-/// summed from zero in that order, for i in [input_begin, input_end);
-/// then dweight[i, :] += s when accumulate is non-zero, else dweight[i, :] = s
-/// (so inputs without entries get zero rows). dout is (batch, outputs),
-/// dweight is (inputs, outputs), both row-major; rows must lie in
-/// [0, batch); dweight must not overlap the other buffers.
+/// dweight[i, :] (+)= Σ_{k in col_start[i] ..< col_start[i+1]} values[k] · dout[rows[k], :]
+/// for i in [input_begin, input_end), summed in that order starting from
+/// dweight[i, :] when accumulate is non-zero, or from zero otherwise (so
+/// inputs without entries get zero rows). dout is (batch, outputs), dweight
+/// is (inputs, outputs), both row-major. Within each column, rows must be
+/// strictly ascending and lie in [0, batch); dweight must not overlap the
+/// other buffers.
 void mnist_nce_sparse_columns_weight_gradient_f32(
     float *restrict dweight, const int32_t *col_start, const int32_t *rows, const float *values,
     const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t outputs,
