@@ -97,14 +97,14 @@ public final class MLPNetwork<T: NetworkScalar> {
                 out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),
                 bias: Self.floats(parameters.pointer(hiddenBias)), batch: sparseInput,
                 outputs: h, threads: threads)
-            ReLU.forward(out: embed, inp: embed, count: batch * h)
+            ReLU.forward(embed, count: batch * h)
             return
         }
         Dense.forward(
             out: embed, inp: x, weight: parameters.pointer(hiddenWeight),
             bias: parameters.pointer(hiddenBias),
             batch: batch, inputs: configuration.inputSize, outputs: h, layout: .inputMajor)
-        ReLU.forward(out: embed, inp: embed, count: batch * h)
+        ReLU.forward(embed, count: batch * h)
     }
 
     /// Hidden layer backward from `embedGradient`: overwrites the gradient
@@ -114,7 +114,7 @@ public final class MLPNetwork<T: NetworkScalar> {
     /// x is (B, inputs), embedGradient is (B, hidden).
     public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
-        ReLU.backward(dinp: embedGradient, dout: embedGradient, out: embed, count: batch * h)
+        ReLU.backward(embedGradient, out: embed, count: batch * h)
         if let sparseInput {
             // The sparse batch still holds this x, loaded by embedForward.
             SparseInputDense.backwardWeights(

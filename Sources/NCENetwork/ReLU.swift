@@ -1,23 +1,46 @@
-/// The rectifier as a forward/backward pair.
+import CNumericKernels
+
+/// The rectifier as a forward/backward pair, in place.
+///
+/// Float runs vectorised C kernels; other types run `ReLU.reference*`, the
+/// plain loops the kernels are tested against.
 public enum ReLU {
-    /// `out = max(inp, 0)`, elementwise over `count` values; `out` may equal
-    /// `inp` (in place).
+    /// `x = max(x, 0)`, elementwise over `count` values.
     @inlinable
-    public static func forward<T: NetworkScalar>(
-        out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int
-    ) {
-        for i in 0..<count { out[i] = inp[i] > 0 ? inp[i] : 0 }
+    public static func forward<T: NetworkScalar>(_ x: UnsafeMutablePointer<T>, count: Int) {
+        if T.self == Float.self {
+            mnist_nce_relu_forward_inplace_f32(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), count)
+        } else {
+            referenceForward(x, count: count)
+        }
     }
 
-    /// `dinp = dout` where the forward output was positive, else 0.
+    /// Zeroes `gradient` where the forward output `out` was not positive.
     ///
-    /// Takes the forward *output*, so the pre-activation need not be kept;
-    /// `dinp` may equal `dout` (in place).
+    /// Takes the forward *output*, so the pre-activation need not be kept.
+    /// - Precondition: `gradient` and `out` do not overlap.
     @inlinable
     public static func backward<T: NetworkScalar>(
-        dinp: UnsafeMutablePointer<T>, dout: UnsafePointer<T>,
-        out: UnsafePointer<T>, count: Int
+        _ gradient: UnsafeMutablePointer<T>, out: UnsafePointer<T>, count: Int
     ) {
-        for i in 0..<count { dinp[i] = out[i] > 0 ? dout[i] : 0 }
+        if T.self == Float.self {
+            mnist_nce_relu_backward_inplace_f32(
+                UnsafeMutableRawPointer(gradient).assumingMemoryBound(to: Float.self),
+                UnsafeRawPointer(out).assumingMemoryBound(to: Float.self), count)
+        } else {
+            referenceBackward(gradient, out: out, count: count)
+        }
+    }
+
+    /// Plain-loop `forward`.
+    public static func referenceForward<T: NetworkScalar>(_ x: UnsafeMutablePointer<T>, count: Int) {
+        for i in 0..<count { x[i] = x[i] > 0 ? x[i] : 0 }
+    }
+
+    /// Plain-loop `backward`.
+    public static func referenceBackward<T: NetworkScalar>(
+        _ gradient: UnsafeMutablePointer<T>, out: UnsafePointer<T>, count: Int
+    ) {
+        for i in 0..<count { gradient[i] = out[i] > 0 ? gradient[i] : 0 }
     }
 }

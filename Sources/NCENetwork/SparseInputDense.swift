@@ -66,11 +66,21 @@ public enum SparseInputDense {
                 range.lowerBound, range.upperBound, a.outputs, a.accumulate ? 1 : 0)
         }
         if let dbias {
+            // Row by row, so the inner loop runs over contiguous values; each
+            // sum still adds the rows in ascending order.
             let rows = batch.batch
-            for o in 0..<outputs {
-                var sum: Float = accumulate ? dbias[o] : 0
-                for b in 0..<rows { sum += dout[b * outputs + o] }
-                dbias[o] = sum
+            var first = 0
+            if !accumulate {
+                if rows == 0 {
+                    dbias.update(repeating: 0, count: outputs)
+                } else {
+                    dbias.update(from: dout, count: outputs)
+                    first = 1
+                }
+            }
+            for b in first..<rows {
+                let row = dout + b * outputs
+                for o in 0..<outputs { dbias[o] += row[o] }
             }
         }
     }

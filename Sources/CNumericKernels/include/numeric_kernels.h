@@ -43,4 +43,11 @@ void mnist_nce_sparse_columns_weight_gradient_f32(
     const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t outputs,
     int accumulate);
 
+/// x[i] = max(x[i], 0) for i < count, in place.
+void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
+
+/// gradient[i] = 0 where out[i] <= 0 (out is the forward output), in place.
+/// The buffers must not overlap.
+void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *restrict out, ptrdiff_t count);
+
 #endif
