@@ -13,6 +13,12 @@ data_dir="${1:-$root/data/mnist}"
 runs="${RUNS:-10}"
 max_ratio="${MAX_RATIO:-1.3}"
 
+if ! command -v hyperfine >/dev/null; then
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    echo "bench-loader: installing hyperfine" >&2
+    "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq hyperfine >/dev/null
+fi
 for tool in hyperfine python3 zcat; do
     command -v "$tool" >/dev/null || { echo "bench-loader: $tool is required" >&2; exit 69; }
 done

@@ -4,11 +4,7 @@
 // keep the vectoriser from falling back to scalar code on an alias check.
 #include "numeric_kernels.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define MNIST_NCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MNIST_NCE_CLONES
-#endif
+#include "kernel_clones.h"
 
 MNIST_NCE_CLONES
 void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count) {

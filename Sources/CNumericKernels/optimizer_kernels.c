@@ -6,11 +6,7 @@
 #include "numeric_kernels.h"
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define MNIST_NCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MNIST_NCE_CLONES
-#endif
+#include "kernel_clones.h"
 
 MNIST_NCE_CLONES
 void mnist_nce_adam_update_f32(

@@ -21,11 +21,7 @@
 // plain loop in the same order.
 #include "numeric_kernels.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define MNIST_NCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MNIST_NCE_CLONES
-#endif
+#include "kernel_clones.h"
 
 // 16 floats: one zmm register, two ymm, or four xmm, as the clone allows.
 typedef float vec16 __attribute__((vector_size(64)));

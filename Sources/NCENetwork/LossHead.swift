@@ -71,38 +71,38 @@ final class LossHead {
         network: MLPNetwork<Float>, labels: UnsafePointer<Int32>, batch: Int,
         using rng: inout some RandomNumberGenerator
     ) throws(SampledLossError) -> Float {
-        let scale = 1 / Float(batch)
-        let w = network.outputWeightPointer, b = network.outputBiasPointer
-        let dW = network.gradients.pointer(network.outputWeight)
-        let dB = network.gradients.pointer(network.outputBias)
         switch kind {
         case .softmax:
             network.logitsForward(batch: batch)
             let loss = try softmax?.forward(losses: losses, logits: network.logits, labels: labels, batch: batch)
             try softmax?.backward(
                 dLogits: network.logitsGradient, logits: network.logits, labels: labels,
-                batch: batch, scale: scale)
+                batch: batch, scale: 1 / Float(batch))
             network.logitsBackward(batch: batch)
             return loss ?? .nan
         case .nce:
-            try drawSample(labels: labels, batch: batch, using: &rng)
-            let loss = try nce?.forward(
-                losses: losses, inputs: network.embed, weights: w, biases: b, labels: labels,
-                trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
-            try nce?.backward(
-                dInputs: network.embedGradient, dWeights: dW, dBiases: dB, inputs: network.embed,
-                weights: w, labels: labels, sample: sample, batch: batch, scale: scale)
-            return loss ?? .nan
+            return try sampledStep(&nce, network: network, labels: labels, batch: batch, using: &rng)
         case .sampledSoftmax:
-            try drawSample(labels: labels, batch: batch, using: &rng)
-            let loss = try sampledSoftmax?.forward(
-                losses: losses, inputs: network.embed, weights: w, biases: b, labels: labels,
-                trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
-            try sampledSoftmax?.backward(
-                dInputs: network.embedGradient, dWeights: dW, dBiases: dB, inputs: network.embed,
-                weights: w, labels: labels, sample: sample, batch: batch, scale: scale)
-            return loss ?? .nan
+            return try sampledStep(&sampledSoftmax, network: network, labels: labels, batch: batch, using: &rng)
         }
+    }
+
+    /// One NCE or sampled-softmax step: draw the batch's sample, then
+    /// forward and backward over the true and sampled columns.
+    private func sampledStep<Loss: CandidateLoss>(
+        _ loss: inout Loss?, network: MLPNetwork<Float>, labels: UnsafePointer<Int32>, batch: Int,
+        using rng: inout some RandomNumberGenerator
+    ) throws(SampledLossError) -> Float where Loss.Scalar == Float {
+        try drawSample(labels: labels, batch: batch, using: &rng)
+        let w = network.outputWeightPointer, b = network.outputBiasPointer
+        let value = try loss?.forward(
+            losses: losses, inputs: network.embed, weights: w, biases: b, labels: labels,
+            trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
+        try loss?.backward(
+            dInputs: network.embedGradient, dWeights: network.gradients.pointer(network.outputWeight),
+            dBiases: network.gradients.pointer(network.outputBias), inputs: network.embed,
+            weights: w, labels: labels, sample: sample, batch: batch, scale: 1 / Float(batch))
+        return value ?? .nan
     }
 
     private func drawSample(
