@@ -91,8 +91,11 @@ public struct Checkpoint {
     /// format name and version, the configuration, and every tensor's dtype
     /// and shape against that configuration.
     ///
-    /// - Parameter maxBatch: rows the rebuilt network may take per pass.
-    public static func load(path: String, maxBatch: Int = 1_000) throws(CheckpointError) -> Checkpoint {
+    /// - Parameters:
+    ///   - maxBatch: rows the rebuilt network may take per pass.
+    ///   - threads: threads for the rebuilt network's hidden layer; nil
+    ///     keeps the count it was trained with.
+    public static func load(path: String, maxBatch: Int = 1_000, threads: Int? = nil) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
             archive = try SafeTensorsFile.read(path: path)
@@ -140,7 +143,7 @@ public struct Checkpoint {
         }
         let network = MLPNetwork<Float>(
             configuration: configuration.model, maxBatch: maxBatch,
-            hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
+            hiddenKernel: configuration.hiddenKernel, threads: threads ?? configuration.threads)
         for entry in network.parameters.layout.entries {
             let values: [Float]
             do {

@@ -53,7 +53,7 @@ public final class Trainer {
         guard data.train.count > 0 else { throw .invalidConfiguration("the training split is empty") }
         self.configuration = configuration
         self.data = data
-        BLASThreads.set(configuration.threads)
+        BLASThreads.set(configuration.blasThreads)
         rng = SeededGenerator(seed: configuration.seed)
         network = MLPNetwork(
             configuration: configuration.model, maxBatch: configuration.batchSize,

@@ -86,6 +86,13 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         self.hiddenKernel = hiddenKernel
     }
 
+    /// Threads for BLAS. With the sparse hidden kernel BLAS only computes the
+    /// small output-layer products, and its idle worker threads would spin
+    /// on the cores the sparse kernel's threads need, so it gets one.
+    public var blasThreads: Int {
+        hiddenKernel == .sparse ? 1 : threads
+    }
+
     /// Whether accidental hits are removed, with TensorFlow's per-loss default.
     public var removesAccidentalHits: Bool {
         removeAccidentalHits ?? (loss == .sampledSoftmax)

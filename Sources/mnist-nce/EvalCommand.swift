@@ -21,7 +21,7 @@ struct EvalCommand: ParsableCommand {
     var dataDir = "data/mnist"
     @Option(parsing: .unconditional, help: "Validation images held out (default: as the checkpoint was trained).")
     var validationSize: Int?
-    @Option(parsing: .unconditional, help: "BLAS threads.")
+    @Option(parsing: .unconditional, help: "Threads for the hidden layer and BLAS.")
     var threads = 2
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -37,11 +37,13 @@ struct EvalCommand: ParsableCommand {
         let path = try checkpoint ?? CheckpointPaths.newest()
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: path)
+            saved = try Checkpoint.load(path: path, threads: threads)
         } catch {
             throw CommandFailure(error)
         }
-        BLASThreads.set(threads)
+        var runtime = saved.configuration
+        runtime.threads = threads
+        BLASThreads.set(runtime.blasThreads)
         let dataOptions = try DataOptions.parse(["--data-dir", dataDir])
         let set = try dataOptions.load(validationSize: validationSize ?? saved.configuration.validationSize)
         let images = split == .test ? set.test : set.validation
