@@ -124,6 +124,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             return "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(batchSize)"
         }
         if validationSize < 0 { return "--validation-size must be 0 or more, got \(validationSize)" }
+        // The sparse hidden kernel indexes a batch's pixels with Int32.
+        if batchSize * model.inputSize > Int(Int32.max) {
+            return "--batch-size \(batchSize) times \(model.inputSize) pixels per image exceeds \(Int32.max) values per batch"
+        }
         if !(learningRate.isFinite && learningRate > 0) {
             return "--learning-rate must be a positive number, got \(learningRate)"
         }

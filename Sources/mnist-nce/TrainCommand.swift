@@ -70,10 +70,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = trainingConfiguration
+        var configuration = trainingConfiguration
         let path = output ?? Self.defaultOutputPath(configuration)
         try CheckpointPaths.checkReplaceable(path)
         let set = try data.load()
+        // The network's input follows the data (28×28 for MNIST layouts).
+        configuration.model.inputSize = set.train.pixelsPerImage
+        if let problem = configuration.problem() {
+            throw CommandFailure("\(data.dataDir): \(problem)", status: CommandFailure.dataError)
+        }
         let display = ProgressDisplay(enabled: !json)
         let summary: TrainingSummary
         do {

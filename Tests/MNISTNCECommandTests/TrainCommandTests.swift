@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 import XCTest
 
 /// `mnist-nce train`: option checks, end-to-end runs on generated data for
@@ -161,5 +162,39 @@ final class TrainCommandTests: CommandTestCase {
         XCTAssertFalse(firstBytes.isEmpty)
         XCTAssertEqual(firstBytes, try contents(second), "equal seeds gave different checkpoints")
         XCTAssertNotEqual(firstBytes, try contents(other), "a different seed gave the same checkpoint")
+    }
+
+    // MARK: Other image sizes
+
+    func testImagesOfAnotherSizeTrainAndRecordTheirInputSize() throws {
+        // 12 × 9 images: the network's input follows the data.
+        let folder = scratchPath("small-images")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: 5)
+        for (images, labels, count) in [
+            (SyntheticMNIST.trainImages, SyntheticMNIST.trainLabels, 200),
+            (SyntheticMNIST.testImages, SyntheticMNIST.testLabels, 40),
+        ] {
+            let classes = (0..<count).map { UInt8($0 % 10) }
+            // Class k lights pixel row k of a 12 × 9 image, over noise.
+            let pixels = classes.flatMap { label in
+                (0..<(12 * 9)).map { index in
+                    index / 9 == Int(label) ? 200 : UInt8.random(in: 0...40, using: &rng)
+                }
+            }
+            try Data(IDXFile.bytes(dimensions: [count, 12, 9], values: pixels))
+                .write(to: URL(fileURLWithPath: folder + "/" + images))
+            try Data(IDXFile.bytes(dimensions: [count], values: classes))
+                .write(to: URL(fileURLWithPath: folder + "/" + labels))
+        }
+        let output = scratchPath("small.safetensors")
+        let result = try mnistNCE([
+            "train", "--data-dir", folder, "--validation-size", "20", "--hidden", "16",
+            "--epochs", "2", "--threads", "1", "--output", output, "--json",
+        ])
+        assertSuccess(result)
+        let archive = try SafeTensorsFile.read(path: output)
+        XCTAssertEqual(try archive.tensor("hidden.weight").shape, [108, 16])
+        XCTAssertEqual(archive.metadata["input_size"], "108")
     }
 }
