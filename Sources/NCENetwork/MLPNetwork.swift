@@ -27,8 +27,9 @@ public final class MLPNetwork<T: NetworkScalar> {
     /// The current batch's non-zero pixels, when the hidden layer runs the
     /// sparse kernel (Float networks only); nil for BLAS.
     let sparseInput: SparseInputBatch?
-    /// Threads for the sparse kernel (BLAS has its own setting).
-    public let threads: Int
+    /// Threads for the sparse kernel and the optimiser (BLAS has its own
+    /// setting), started once with the network.
+    public let pool: WorkerPool
 
     /// - Parameters:
     ///   - hiddenKernel: `.sparse` takes effect for Float; other scalar
@@ -43,7 +44,7 @@ public final class MLPNetwork<T: NetworkScalar> {
         precondition(maxBatch > 0)
         self.configuration = configuration
         self.maxBatch = maxBatch
-        self.threads = max(1, threads)
+        pool = WorkerPool(threads: max(1, threads))
         sparseInput = hiddenKernel == .sparse && T.self == Float.self
             ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.inputSize) : nil
         let layout = configuration.parameterLayout
@@ -96,7 +97,7 @@ public final class MLPNetwork<T: NetworkScalar> {
             SparseInputDense.forward(
                 out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),
                 bias: Self.floats(parameters.pointer(hiddenBias)), batch: sparseInput,
-                outputs: h, threads: threads)
+                outputs: h, pool: pool)
             ReLU.forward(embed, count: batch * h)
             return
         }
@@ -120,7 +121,7 @@ public final class MLPNetwork<T: NetworkScalar> {
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
-                batch: sparseInput, outputs: h, accumulate: false, threads: threads)
+                batch: sparseInput, outputs: h, accumulate: false, pool: pool)
             return
         }
         Dense.backward(

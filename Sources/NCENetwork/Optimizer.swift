@@ -7,13 +7,13 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
 }
 
 import CNumericKernels
-import Dispatch
 
 /// An optimiser whose state mirrors the parameter layout, so a step is one
 /// loop over the flat buffers.
 ///
-/// The loop is split into contiguous chunks run on `threads` threads; the
-/// update is elementwise, so the result does not depend on the split.
+/// The loop is split into contiguous chunks over the threads of a
+/// `WorkerPool`; the update is elementwise, so the result does not depend
+/// on the split.
 public final class Optimizer<T: NetworkScalar> {
     public let kind: OptimizerKind
     /// Adam's first moment, or SGD's velocity.
@@ -28,12 +28,12 @@ public final class Optimizer<T: NetworkScalar> {
     public let epsilon: T = 1e-8
     public let momentum: T = 0.9
 
-    /// Threads a step may use.
-    public let threads: Int
+    /// The threads a step may use; nil runs on the caller.
+    let pool: WorkerPool?
 
-    public init(kind: OptimizerKind, layout: ParameterLayout, threads: Int = 1) {
+    public init(kind: OptimizerKind, layout: ParameterLayout, pool: WorkerPool? = nil) {
         self.kind = kind
-        self.threads = max(1, threads)
+        self.pool = pool
         first = ParameterArena(layout: layout)
         second = ParameterArena(layout: layout)
     }
@@ -48,35 +48,48 @@ public final class Optimizer<T: NetworkScalar> {
         let t = T(stepCount)
         let correction1 = 1 - T.pow(beta1, t)
         let correction2 = 1 - T.pow(beta2, t)
-        let kernel = UpdateKernel(
+        var kernel = UpdateKernel(
             kind: kind, parameters: parameters.base, gradients: gradients.base,
             first: first.base, second: second.base, rate: rate,
             adamStep: rate * correction2.squareRoot() / correction1,
             adamEpsilon: epsilon * correction2.squareRoot(),
             beta1: beta1, beta2: beta2, momentum: momentum)
-        // Below this many values per thread, waking a thread costs more than
-        // it saves.
-        let chunks = min(threads, max(1, n / 65_536))
-        if chunks == 1 {
+        // Below this many values per thread, handing out work costs more
+        // than it saves. Only Float steps are split (Double is for tests).
+        let parts = min(pool?.threads ?? 1, max(1, n / 65_536))
+        guard let pool, parts > 1, T.self == Float.self else {
             kernel.run(0..<n)
             return
         }
         // Chunk bounds on multiples of 16 values keep vector loops aligned.
-        let chunk = (n / chunks + 15) & ~15
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            kernel.run(min(index * chunk, n)..<min((index + 1) * chunk, n))
+        kernel.count = n
+        kernel.chunk = (n / parts + 15) & ~15
+        var floatKernel = unsafeBitCast(kernel, to: UpdateKernel<Float>.self)
+        floatKernel.runSplit(parts: parts, pool: pool)
+    }
+}
+
+extension UpdateKernel where T == Float {
+    /// Runs the update in `parts` chunks over the pool's threads.
+    mutating func runSplit(parts: Int, pool: WorkerPool) {
+        withUnsafeMutablePointer(to: &self) { pointer in
+            pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { context, part in
+                guard let kernel = context?.assumingMemoryBound(to: UpdateKernel<Float>.self).pointee else { return }
+                let start = min(Int(part) * kernel.chunk, kernel.count)
+                kernel.run(start..<min(start + kernel.chunk, kernel.count))
+            }
         }
     }
 }
 
-/// One step's update rule over the flat buffers.
-///
-/// `@unchecked Sendable` because the threads of a step share the pointers:
-/// each thread is given a disjoint range and touches only those values.
-struct UpdateKernel<T: NetworkScalar>: @unchecked Sendable {
+/// One step's update rule over the flat buffers. The threads of a step
+/// share it; each is given a disjoint range and touches only those values.
+struct UpdateKernel<T: NetworkScalar> {
     let kind: OptimizerKind
     let parameters, gradients, first, second: UnsafeMutablePointer<T>
     let rate, adamStep, adamEpsilon, beta1, beta2, momentum: T
+    /// Values in all, and per thread, when the step is split.
+    var count = 0, chunk = 0
 
     func run(_ range: Range<Int>) {
         if T.self == Float.self {

@@ -1,5 +1,4 @@
 import CNumericKernels
-import Dispatch
 
 /// A fully connected layer whose input is a `SparseInputBatch`, with the
 /// weight stored input-major as `(inputs, outputs)`, so that each non-zero
@@ -7,7 +6,7 @@ import Dispatch
 ///
 /// The products skip zero inputs: at MNIST's ~19% density they do about a
 /// fifth of the dense arithmetic. Work is split into contiguous chunks over
-/// `threads` threads, and every output value is summed by one thread in one
+/// the threads of a `WorkerPool`, and every output value is summed by one thread in one
 /// fixed order (its entries in storage order), so the results are the same
 /// bits for any thread count. `SparseInputDenseReference` holds plain loops
 /// over the dense input with the same contract.
@@ -23,20 +22,17 @@ public enum SparseInputDense {
     /// row's non-zeros by ascending input.
     ///
     /// - Precondition: `outputs > 0`; `out` does not overlap the other
-    ///   buffers. `threads` below 1 counts as 1.
+    ///   buffers. A nil `pool` runs on the calling thread.
     public static func forward(
         out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        batch: SparseInputBatch, outputs: Int, threads: Int = 1
+        batch: SparseInputBatch, outputs: Int, pool: WorkerPool? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
-        let arguments = SparseKernelArguments(
-            target: out, start: batch.rowStart, index: batch.rowColumns, values: batch.rowValues,
-            source: weight, bias: bias, count: batch.batch, outputs: outputs, accumulate: false)
-        run(arguments, threads: threads) { a, range in
-            mnist_nce_sparse_rows_forward_f32(
-                a.target, a.start, a.index, a.values, a.source, a.bias,
-                range.lowerBound, range.upperBound, a.outputs)
-        }
+        var arguments = SparseKernelArguments(
+            kernel: .forward, target: out, start: batch.rowStart, index: batch.rowColumns,
+            values: batch.rowValues, source: weight, bias: bias, count: batch.batch,
+            outputs: outputs, accumulate: false)
+        run(&arguments, pool: pool)
     }
 
     /// Gradients of `forward` for the weight and bias:
@@ -50,21 +46,18 @@ public enum SparseInputDense {
     /// calling thread.
     ///
     /// - Precondition: `outputs > 0`; `dweight` and `dbias` do not overlap
-    ///   the other buffers. `threads` below 1 counts as 1.
+    ///   the other buffers. A nil `pool` runs on the calling thread.
     public static func backwardWeights(
         dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
         dout: UnsafePointer<Float>, batch: SparseInputBatch, outputs: Int,
-        accumulate: Bool, threads: Int = 1
+        accumulate: Bool, pool: WorkerPool? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
-        let arguments = SparseKernelArguments(
-            target: dweight, start: batch.columnStart, index: batch.columnRows, values: batch.columnValues,
-            source: dout, bias: nil, count: batch.inputs, outputs: outputs, accumulate: accumulate)
-        run(arguments, threads: threads) { a, range in
-            mnist_nce_sparse_columns_weight_gradient_f32(
-                a.target, a.start, a.index, a.values, a.source,
-                range.lowerBound, range.upperBound, a.outputs, a.accumulate ? 1 : 0)
-        }
+        var arguments = SparseKernelArguments(
+            kernel: .weightGradient, target: dweight, start: batch.columnStart,
+            index: batch.columnRows, values: batch.columnValues, source: dout, bias: nil,
+            count: batch.inputs, outputs: outputs, accumulate: accumulate)
+        run(&arguments, pool: pool)
         if let dbias {
             // Row by row, so the inner loop runs over contiguous values; each
             // sum still adds the rows in ascending order.
@@ -85,29 +78,30 @@ public enum SparseInputDense {
         }
     }
 
-    /// Runs `kernel` over `0 ..< arguments.count` in `threads` contiguous
-    /// chunks of about equal work.
-    private static func run(
-        _ arguments: SparseKernelArguments, threads: Int,
-        kernel: @escaping @Sendable (SparseKernelArguments, Range<Int>) -> Void
-    ) {
-        let parts = max(1, min(threads, arguments.count))
-        if parts == 1 {
-            kernel(arguments, 0..<arguments.count)
+    /// Runs the call over `0 ..< arguments.count`, split into one contiguous
+    /// chunk of about equal work per pool thread.
+    private static func run(_ arguments: inout SparseKernelArguments, pool: WorkerPool?) {
+        let parts = max(1, min(pool?.threads ?? 1, arguments.count))
+        arguments.parts = parts
+        guard let pool, parts > 1 else {
+            arguments.runPart(0)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            kernel(arguments, arguments.chunk(part, of: parts))
+        withUnsafeMutablePointer(to: &arguments) { pointer in
+            pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { context, part in
+                context?.assumingMemoryBound(to: SparseKernelArguments.self).pointee.runPart(Int(part))
+            }
         }
     }
 }
 
-/// One call's buffers, shared by the threads that split it.
-///
-/// `@unchecked Sendable` because the threads share raw pointers: they only
+/// One call's buffers, shared by the threads that split it: they only
 /// read the inputs, and each writes the rows of `target` in its own disjoint
 /// chunk of `0 ..< count`, so no value is touched by two threads.
-struct SparseKernelArguments: @unchecked Sendable {
+struct SparseKernelArguments {
+    enum Kernel { case forward, weightGradient }
+
+    let kernel: Kernel
     let target: UnsafeMutablePointer<Float>
     let start, index: UnsafePointer<Int32>
     let values, source: UnsafePointer<Float>
@@ -116,6 +110,22 @@ struct SparseKernelArguments: @unchecked Sendable {
     let count: Int
     let outputs: Int
     let accumulate: Bool
+    /// Chunks the call is split into.
+    var parts = 1
+
+    /// Runs chunk `part` of `parts`.
+    func runPart(_ part: Int) {
+        let range = chunk(part, of: parts)
+        switch kernel {
+        case .forward:
+            mnist_nce_sparse_rows_forward_f32(
+                target, start, index, values, source, bias, range.lowerBound, range.upperBound, outputs)
+        case .weightGradient:
+            mnist_nce_sparse_columns_weight_gradient_f32(
+                target, start, index, values, source, range.lowerBound, range.upperBound, outputs,
+                accumulate ? 1 : 0)
+        }
+    }
 
     /// The `part`-th of `parts` contiguous ranges covering `0 ..< count`.
     ///

@@ -60,7 +60,7 @@ public final class Trainer {
             hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
         network.initialize(using: &rng)
         optimizer = Optimizer(
-            kind: configuration.optimizer, layout: network.parameters.layout, threads: configuration.threads)
+            kind: configuration.optimizer, layout: network.parameters.layout, pool: network.pool)
         batches = BatchSource(images: data.train, maxBatch: configuration.batchSize)
         do {
             head = try LossHead(

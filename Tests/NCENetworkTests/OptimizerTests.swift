@@ -58,7 +58,7 @@ final class OptimizerThreadingTests: XCTestCase {
             let gradients = ParameterArena<Float>(layout: layout)
             start.withUnsafeBufferPointer { parameters.base.update(from: $0.baseAddress!, count: $0.count) }
             gradient.withUnsafeBufferPointer { gradients.base.update(from: $0.baseAddress!, count: $0.count) }
-            let adam = Optimizer<Float>(kind: .adam, layout: layout, threads: threads)
+            let adam = Optimizer<Float>(kind: .adam, layout: layout, pool: WorkerPool(threads: threads))
             for _ in 0..<3 { adam.step(parameters: parameters, gradients: gradients, rate: 1e-3) }
             results.append(parameters.allValues().map(\.bitPattern))
         }

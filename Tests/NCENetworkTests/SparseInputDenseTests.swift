@@ -26,11 +26,11 @@ final class SparseInputDenseTests: XCTestCase {
         var dweight = start, dbias = startBias
         withOptionalPointer(bias) { biasPointer in
             SparseInputDense.forward(
-                out: &out, weight: weight, bias: biasPointer, batch: batch, outputs: outputs, threads: threads)
+                out: &out, weight: weight, bias: biasPointer, batch: batch, outputs: outputs, pool: WorkerPool(threads: threads))
         }
         SparseInputDense.backwardWeights(
             dweight: &dweight, dbias: &dbias, dout: dout, batch: batch, outputs: outputs,
-            accumulate: accumulate, threads: threads)
+            accumulate: accumulate, pool: WorkerPool(threads: threads))
         return Results(out: out, dweight: dweight, dbias: dbias)
     }
 
@@ -108,15 +108,15 @@ final class SparseInputDenseTests: XCTestCase {
         let weight = [Float](repeating: 1, count: inputs * outputs)
         let bias = (0..<outputs).map { Float($0) - 7.5 }
         var out = [Float](repeating: .nan, count: rows * outputs)
-        SparseInputDense.forward(out: &out, weight: weight, bias: bias, batch: batch, outputs: outputs, threads: 2)
+        SparseInputDense.forward(out: &out, weight: weight, bias: bias, batch: batch, outputs: outputs, pool: WorkerPool(threads: 2))
         XCTAssertEqual(out, bias + bias + bias)
-        SparseInputDense.forward(out: &out, weight: weight, bias: nil, batch: batch, outputs: outputs, threads: 2)
+        SparseInputDense.forward(out: &out, weight: weight, bias: nil, batch: batch, outputs: outputs, pool: WorkerPool(threads: 2))
         XCTAssertTrue(out.allSatisfy { $0 == 0 })
 
         var dweight = [Float](repeating: .nan, count: inputs * outputs)
         let dout = [Float](repeating: 1, count: rows * outputs)
         SparseInputDense.backwardWeights(
-            dweight: &dweight, dbias: nil, dout: dout, batch: batch, outputs: outputs, accumulate: false, threads: 2)
+            dweight: &dweight, dbias: nil, dout: dout, batch: batch, outputs: outputs, accumulate: false, pool: WorkerPool(threads: 2))
         XCTAssertTrue(dweight.allSatisfy { $0 == 0 })
     }
 
@@ -150,7 +150,7 @@ final class SparseInputDenseTests: XCTestCase {
             batch.load(x, batch: rows)
             XCTAssertLessThan(Double(batch.nonZeroCount) / Double(x.count), 0.3, "MNIST images are mostly zeros")
             var out = [Float](repeating: .nan, count: rows * outputs), expected = out
-            SparseInputDense.forward(out: &out, weight: weight, bias: nil, batch: batch, outputs: outputs, threads: 2)
+            SparseInputDense.forward(out: &out, weight: weight, bias: nil, batch: batch, outputs: outputs, pool: WorkerPool(threads: 2))
             SparseInputDenseReference.forward(
                 out: &expected, x: x, weight: weight, bias: nil, batch: rows, inputs: inputs, outputs: outputs)
             XCTAssertLessThan(relativeError(out, expected), 1e-5)

@@ -50,4 +50,24 @@ void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
 /// The buffers must not overlap.
 void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *restrict out, ptrdiff_t count);
 
+/// A fixed set of worker threads that run the parts of one job at a time.
+///
+/// `mnist_nce_pool_run` spreads the parts of a job over the workers and the
+/// calling thread (part p runs on worker p-1, or on the caller for p = 0,
+/// for p up to the worker count; further parts stride over them) and
+/// returns when all are done. Nothing is allocated per job. Idle workers spin for a short while
+/// (so the next job of a training step starts at once) and then sleep.
+typedef struct mnist_nce_pool mnist_nce_pool;
+
+/// A pool with `workers` threads (0 is allowed: every job then runs on the
+/// caller). Returns NULL if a thread could not be started.
+mnist_nce_pool *mnist_nce_pool_create(int workers);
+
+/// Stops and joins the workers and frees the pool.
+void mnist_nce_pool_destroy(mnist_nce_pool *pool);
+
+/// Runs `body(context, part)` for every part in 0..<parts. Not reentrant:
+/// one job at a time per pool, from one thread.
+void mnist_nce_pool_run(mnist_nce_pool *pool, int parts, void (*body)(void *context, int part), void *context);
+
 #endif

@@ -1,0 +1,35 @@
+import CNumericKernels
+
+/// Persistent threads for the parallel kernels of a training step.
+///
+/// Jobs allocate nothing and start without a thread wake-up when they come
+/// in quick succession (idle workers spin briefly before sleeping). One job
+/// runs at a time; a pool belongs to one network or optimiser.
+public final class WorkerPool: @unchecked Sendable {
+    /// Threads a job runs on, the caller's included.
+    public let threads: Int
+    private let pool: OpaquePointer?
+
+    /// A pool running jobs on `threads` threads (`threads - 1` workers plus
+    /// the caller). If the workers cannot be started, jobs run on the caller.
+    public init(threads: Int) {
+        let workers = max(0, threads - 1)
+        pool = workers > 0 ? mnist_nce_pool_create(Int32(workers)) : nil
+        self.threads = pool == nil ? 1 : workers + 1
+    }
+
+    deinit { mnist_nce_pool_destroy(pool) }
+
+    /// Calls `body(context, part)` for every part in `0..<parts`, spread
+    /// over the threads, and returns when all have finished.
+    ///
+    /// `body` must be a C-compatible function (a closure that captures
+    /// nothing); `context` carries its arguments and must stay valid for
+    /// the call. Parts must write disjoint memory.
+    public func run(
+        parts: Int, context: UnsafeMutableRawPointer,
+        body: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void
+    ) {
+        mnist_nce_pool_run(pool, Int32(parts), body, context)
+    }
+}
