@@ -47,11 +47,6 @@ public final class BatchSource<T: NetworkScalar> {
         }
     }
 
-    /// Restores the images' stored order (for evaluation).
-    public func resetOrder() {
-        for i in order.indices { order[i] = Int32(i) }
-    }
-
     /// Fills the buffers with batch `index` of the current order and returns
     /// its size (`maxBatch`, or fewer for the last batch).
     ///

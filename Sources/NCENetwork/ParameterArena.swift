@@ -43,10 +43,4 @@ public final class ParameterArena<T: NetworkScalar> {
         precondition(values.count == entry.count)
         values.withUnsafeBufferPointer { pointer(entry).update(from: $0.baseAddress!, count: entry.count) }
     }
-
-    /// Copies every value from another arena of the same layout.
-    public func copy(from other: ParameterArena<T>) {
-        precondition(other.layout == layout)
-        base.update(from: other.base, count: layout.totalCount)
-    }
 }
