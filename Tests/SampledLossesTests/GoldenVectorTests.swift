@@ -91,9 +91,20 @@ final class GoldenVectorTests: XCTestCase {
                 abs(Double($0) - $1) / abs($1)
             }.max() ?? .nan
             XCTAssertLessThanOrEqual(lossError, 1e-5, "\(label): per-example loss, worst relative error \(lossError)")
-            assertClose(result.dInputs, golden.gradInputs.flatMap { $0 }, tolerance: 1e-4, "\(label): grad_inputs")
-            assertClose(result.dWeights, golden.gradWeights.flatMap { $0 }, tolerance: 1e-4, "\(label): grad_weights")
-            assertClose(result.dBiases, golden.gradBiases, tolerance: 1e-4, "\(label): grad_biases")
+            let gradients: [(String, [T], [Double])] = [
+                ("grad_inputs", result.dInputs, golden.gradInputs.flatMap { $0 }),
+                ("grad_weights", result.dWeights, golden.gradWeights.flatMap { $0 }),
+                ("grad_biases", result.dBiases, golden.gradBiases),
+            ]
+            var report = "\(label): worst relative error: loss \(lossError)"
+            for (name, actual, expected) in gradients {
+                assertClose(actual, expected, tolerance: 1e-4, "\(label): \(name)")
+                if actual.count == expected.count, !actual.isEmpty {
+                    report += ", \(name) \(maxRelativeError(actual, expected).error)"
+                }
+            }
+            // The worst differences, printed for every run, not only on failure.
+            print(report)
         }
     }
 
