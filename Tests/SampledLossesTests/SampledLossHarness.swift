@@ -58,28 +58,30 @@ struct SampledLossProblem {
             var loss = try NCELoss<T>(
                 classCount: classCount, dim: dim, numTrue: numTrue, numSampled: sample.numSampled,
                 maxBatch: batch, removeAccidentalHits: removeAccidentalHits)
-            try loss.forward(
-                losses: &result.losses, inputs: x, weights: w, biases: b, labels: labels,
-                trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
-            if backward {
-                try loss.backward(
-                    dInputs: &result.dInputs, dWeights: &result.dWeights, dBiases: &result.dBiases,
-                    inputs: x, weights: w, labels: labels, sample: sample, batch: batch, scale: T(scale))
-            }
+            try apply(&loss, to: &result, x: x, w: w, b: b, backward: backward, scale: T(scale))
         case .sampledSoftmax:
             var loss = try SampledSoftmaxLoss<T>(
                 classCount: classCount, dim: dim, numTrue: numTrue, numSampled: sample.numSampled,
                 maxBatch: batch, removeAccidentalHits: removeAccidentalHits)
-            try loss.forward(
-                losses: &result.losses, inputs: x, weights: w, biases: b, labels: labels,
-                trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
-            if backward {
-                try loss.backward(
-                    dInputs: &result.dInputs, dWeights: &result.dWeights, dBiases: &result.dBiases,
-                    inputs: x, weights: w, labels: labels, sample: sample, batch: batch, scale: T(scale))
-            }
+            try apply(&loss, to: &result, x: x, w: w, b: b, backward: backward, scale: T(scale))
         }
         return result
+    }
+
+    /// Forward (and, if asked, backward) of either sampled loss on this
+    /// problem's labels and sample.
+    private func apply<Loss: CandidateLoss>(
+        _ loss: inout Loss, to result: inout Result<Loss.Scalar>,
+        x: [Loss.Scalar], w: [Loss.Scalar], b: [Loss.Scalar], backward: Bool, scale: Loss.Scalar
+    ) throws {
+        try loss.forward(
+            losses: &result.losses, inputs: x, weights: w, biases: b, labels: labels,
+            trueExpectedCounts: trueExpectedCounts, sample: sample, batch: batch)
+        if backward {
+            try loss.backward(
+                dInputs: &result.dInputs, dWeights: &result.dWeights, dBiases: &result.dBiases,
+                inputs: x, weights: w, labels: labels, sample: sample, batch: batch, scale: scale)
+        }
     }
 
     /// A random problem: normal parameters, uniform labels, a unique
