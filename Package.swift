@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "mnist-nce",
             dependencies: [
-                "NCENetwork", "MNISTData", "SampledLosses",
+                "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks on synthetic or bundled data; run by scripts/, never by tests.

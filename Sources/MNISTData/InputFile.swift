@@ -21,7 +21,9 @@ final class InputFile {
     ///   opened or is not a regular file; `.ioError` if `fstat` fails.
     init(path: String) throws(DataError) {
         self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO fails the regular-file check below
+        // instead of waiting for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             let expected = code == ENOENT ? "an existing file" : "a readable file"

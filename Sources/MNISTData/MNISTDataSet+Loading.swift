@@ -41,25 +41,49 @@ extension MNISTDataSet {
     public static func load(
         directory: String, validationSize: Int = defaultValidationSize
     ) throws(DataError) -> MNISTDataSet {
-        let folder = directory.hasSuffix("/") || directory.isEmpty ? directory : directory + "/"
-        let fullTrain = try loadSplit(
-            images: locate(FileName.trainImages, in: folder), labels: locate(FileName.trainLabels, in: folder))
-        let testImagesPath = try locate(FileName.testImages, in: folder)
-        let test = try loadSplit(images: testImagesPath, labels: locate(FileName.testLabels, in: folder))
-        guard test.rows == fullTrain.rows, test.columns == fullTrain.columns else {
+        let (validation, train) = try loadTraining(directory: directory, validationSize: validationSize)
+        let test = try loadTest(directory: directory)
+        guard test.rows == train.rows, test.columns == train.columns else {
             throw DataError(
-                kind: .malformedData, source: testImagesPath,
-                expected: "images of \(fullTrain.rows) × \(fullTrain.columns) like the training images",
+                kind: .malformedData, source: try locate(FileName.testImages, in: folderPrefix(directory)),
+                expected: "images of \(train.rows) × \(train.columns) like the training images",
                 found: "\(test.rows) × \(test.columns)")
         }
+        return MNISTDataSet(checkedTrain: train, validation: validation, test: test)
+    }
+
+    /// Loads only the two test files (`t10k-…`) in `directory`.
+    ///
+    /// - Throws: as `load(directory:validationSize:)`, for those files.
+    public static func loadTest(directory: String) throws(DataError) -> ImageSet {
+        let folder = folderPrefix(directory)
+        return try loadSplit(
+            images: locate(FileName.testImages, in: folder), labels: locate(FileName.testLabels, in: folder))
+    }
+
+    /// Loads only the two training files in `directory` and splits them
+    /// into the validation images (the first `validationSize`) and the
+    /// training images (the rest).
+    ///
+    /// - Throws: as `load(directory:validationSize:)`, for those files.
+    public static func loadTraining(
+        directory: String, validationSize: Int = defaultValidationSize
+    ) throws(DataError) -> (validation: ImageSet, train: ImageSet) {
+        let folder = folderPrefix(directory)
+        let fullTrain = try loadSplit(
+            images: locate(FileName.trainImages, in: folder), labels: locate(FileName.trainLabels, in: folder))
         guard validationSize >= 0, validationSize < fullTrain.count else {
             throw DataError(
                 kind: .invalidArgument, source: folder + FileName.trainImages,
                 expected: "a validation size in 0..<\(fullTrain.count) (the training image count)",
                 found: "\(validationSize)")
         }
-        let (validation, train) = fullTrain.split(at: validationSize)
-        return MNISTDataSet(checkedTrain: train, validation: validation, test: test)
+        return fullTrain.split(at: validationSize)
+    }
+
+    /// `directory` with a trailing slash, ready to take a file name.
+    private static func folderPrefix(_ directory: String) -> String {
+        directory.hasSuffix("/") || directory.isEmpty ? directory : directory + "/"
     }
 
     /// Assembles splits already known to share an image size.

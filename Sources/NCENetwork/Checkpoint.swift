@@ -36,12 +36,21 @@ public struct Checkpoint {
     /// Epochs of training behind these parameters.
     public let epoch: Int
     public let validationAccuracy: Double?
+    /// Test accuracy, stored once training has finished; nil before.
+    public let testAccuracy: Double?
+    /// The data trained on; nil for checkpoints that did not record it.
+    public let dataSource: DataSource?
     public let network: MLPNetwork<Float>
 
-    public init(configuration: TrainingConfiguration, epoch: Int, validationAccuracy: Double?, network: MLPNetwork<Float>) {
+    public init(
+        configuration: TrainingConfiguration, epoch: Int, validationAccuracy: Double?,
+        testAccuracy: Double? = nil, dataSource: DataSource? = nil, network: MLPNetwork<Float>
+    ) {
         self.configuration = configuration
         self.epoch = epoch
         self.validationAccuracy = validationAccuracy
+        self.testAccuracy = testAccuracy
+        self.dataSource = dataSource
         self.network = network
     }
 
@@ -69,6 +78,8 @@ public struct Checkpoint {
             "configuration": json,
         ]
         if let validationAccuracy { m["validation_accuracy"] = String(validationAccuracy) }
+        if let testAccuracy { m["test_accuracy"] = String(testAccuracy) }
+        if let dataSource { m.merge(dataSource.metadata) { $1 } }
         return m
     }
 
@@ -153,7 +164,10 @@ public struct Checkpoint {
             }
             network.parameters.set(entry, to: values)
         }
-        let accuracy = meta["validation_accuracy"].flatMap(Double.init)
-        return Checkpoint(configuration: configuration, epoch: epoch, validationAccuracy: accuracy, network: network)
+        return Checkpoint(
+            configuration: configuration, epoch: epoch,
+            validationAccuracy: meta["validation_accuracy"].flatMap(Double.init),
+            testAccuracy: meta["test_accuracy"].flatMap(Double.init),
+            dataSource: DataSource(metadata: meta), network: network)
     }
 }

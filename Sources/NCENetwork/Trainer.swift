@@ -7,6 +7,9 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The loss became NaN or infinite; parameters were left at the end of
     /// the last completed epoch's checkpoint, if any.
     case diverged(epoch: Int, step: Int, loss: Double)
+    /// The smoothed loss grew past `DivergenceRule.factor` times the loss
+    /// of the first step (see `DivergenceRule`).
+    case exploded(epoch: Int, step: Int, smoothedLoss: Double, initialLoss: Double)
     /// The loss rejected a batch (a label outside the model's classes).
     case lossFailed(String)
     /// The options do not fit the data (for example more classes in the
@@ -17,9 +20,17 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .diverged(epoch, step, loss):
             return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); lower --learning-rate"
+        case let .exploded(epoch, step, smoothed, initial):
+            return "training diverged: the smoothed loss grew to \(Self.format(smoothed)), over "
+                + "\(Int(DivergenceRule.factor))× the first step's \(Self.format(initial)), at epoch \(epoch), "
+                + "step \(step); lower --learning-rate"
         case let .invalidConfiguration(message), let .lossFailed(message):
             return message
         }
+    }
+
+    private static func format(_ value: Double) -> String {
+        abs(value) >= 1e5 || abs(value) < 1e-3 ? String(format: "%.3g", value) : String(format: "%.4f", value)
     }
 }
 
@@ -35,6 +46,7 @@ public final class Trainer {
     let head: LossHead
     let batches: BatchSource<Float>
     var rng: SeededGenerator
+    var divergence = DivergenceRule()
     public private(set) var stepsTaken = 0
     /// Epochs completed.
     public private(set) var epochsDone = 0
@@ -143,6 +155,11 @@ public final class Trainer {
         for index in 0..<steps {
             let loss = try step(batch: index)
             guard loss.isFinite else { throw .diverged(epoch: epoch, step: index + 1, loss: Double(loss)) }
+            if divergence.observe(Double(loss)) {
+                throw .exploded(
+                    epoch: epoch, step: index + 1, smoothedLoss: divergence.smoothed,
+                    initialLoss: divergence.initial ?? 0)
+            }
             lossSum += Double(loss)
             images += min(configuration.batchSize, data.train.count - index * configuration.batchSize)
             if let onStep {
@@ -168,7 +185,7 @@ public final class Trainer {
 
 extension Duration {
     /// The duration in seconds, as a `Double`.
-    var seconds: Double {
+    public var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) * 1e-18
     }

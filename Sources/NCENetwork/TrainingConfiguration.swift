@@ -103,6 +103,11 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public static let maximumClasses = 1 << 20
     public static let maximumInputSize = 1 << 20
     public static let maximumBatchSize = 1 << 16
+    /// The largest base learning rate accepted. Adam's steps are about the
+    /// learning rate in size whatever the gradient, and SGD with momentum
+    /// 0.9 multiplies it by ten, so a rate above this moves weights of
+    /// order 0.1 by hundreds per step: no run above it trains.
+    public static let maximumLearningRate = 10.0
 
     /// The first problem with these values, in one line, or nil.
     ///
@@ -130,6 +135,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         }
         if !(learningRate.isFinite && learningRate > 0) {
             return "--learning-rate must be a positive number, got \(learningRate)"
+        }
+        if learningRate > Self.maximumLearningRate {
+            return "--learning-rate must be at most \(Self.maximumLearningRate), got \(learningRate)"
         }
         if !(1...256).contains(threads) { return "--threads must be between 1 and 256, got \(threads)" }
         if loss != .softmax {

@@ -27,33 +27,34 @@ public struct TrainingSummary: Sendable, Codable {
     }
 }
 
-/// A failure while writing the metrics file.
-public struct MetricsWriteError: Error, Sendable, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): cannot write the metrics file: \(reason)" }
-}
-
-/// A complete training run: every epoch, a checkpoint after each one, the
-/// optional metrics file, and the final test-set evaluation.
+/// A complete training run: every epoch, the metrics line and checkpoint
+/// after each one, and the final test-set evaluation.
 public struct TrainingRun {
     public let configuration: TrainingConfiguration
     /// Where the checkpoint goes; replaced atomically after every epoch.
     public let checkpointPath: String
-    /// One JSON line per epoch, rewritten atomically after every epoch.
-    public let metricsPath: String?
+    /// Receives one line per epoch, written before that epoch's checkpoint,
+    /// so after an interruption the metrics never lag the checkpoint.
+    public let metrics: MetricsLog?
+    /// Where the data came from, recorded in every checkpoint.
+    public let dataSource: DataSource?
 
-    public init(configuration: TrainingConfiguration, checkpointPath: String, metricsPath: String?) {
+    public init(
+        configuration: TrainingConfiguration, checkpointPath: String, metrics: MetricsLog? = nil,
+        dataSource: DataSource? = nil
+    ) {
         self.configuration = configuration
         self.checkpointPath = checkpointPath
-        self.metricsPath = metricsPath
+        self.metrics = metrics
+        self.dataSource = dataSource
     }
 
     /// Trains on `data` and returns the summary.
     ///
     /// On divergence the run stops at once and throws
-    /// `TrainingError.diverged`; the checkpoint of the last completed epoch
-    /// (if any) is left as it was.
+    /// `TrainingError.diverged` or `.exploded`; the checkpoint of the last
+    /// completed epoch (if any) is left as it was. The last checkpoint is
+    /// written once more at the end with the test accuracy in its metadata.
     public func run(
         data: MNISTDataSet,
         onStep: ((StepProgress) -> Void)? = nil,
@@ -62,27 +63,21 @@ public struct TrainingRun {
         let clock = ContinuousClock()
         let start = clock.now
         let trainer = try Trainer(configuration: configuration, data: data)
-        var metricLines: [String] = []
         var last: EpochReport?
         var images = 0.0, seconds = 0.0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         for _ in 0..<configuration.epochs {
             let report = try trainer.runEpoch(onStep: onStep)
             images += report.imagesPerSecond * report.trainingSeconds
             seconds += report.trainingSeconds
             last = report
-            try Checkpoint(
-                configuration: configuration, epoch: report.epoch,
-                validationAccuracy: report.validationAccuracy, network: trainer.network
-            ).save(to: checkpointPath)
-            if let metricsPath {
-                metricLines.append(String(decoding: try encoder.encode(report), as: UTF8.self))
-                try writeMetrics(metricLines, to: metricsPath)
-            }
+            try metrics?.append(report)
+            try checkpoint(trainer, report, testAccuracy: nil).save(to: checkpointPath)
             onEpoch?(report)
         }
         let test = Evaluator(network: trainer.network).evaluate(data.test)
+        if let last {
+            try checkpoint(trainer, last, testAccuracy: test.accuracy).save(to: checkpointPath)
+        }
         return TrainingSummary(
             epochs: configuration.epochs, finalLoss: last?.meanLoss ?? .nan,
             validationAccuracy: last?.validationAccuracy, testAccuracy: test.accuracy,
@@ -90,12 +85,9 @@ public struct TrainingRun {
             wallSeconds: (clock.now - start).seconds, checkpoint: checkpointPath)
     }
 
-    private func writeMetrics(_ lines: [String], to path: String) throws(MetricsWriteError) {
-        let text = lines.joined(separator: "\n") + "\n"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw MetricsWriteError(path: path, reason: error.localizedDescription)
-        }
+    private func checkpoint(_ trainer: Trainer, _ report: EpochReport, testAccuracy: Double?) -> Checkpoint {
+        Checkpoint(
+            configuration: configuration, epoch: report.epoch, validationAccuracy: report.validationAccuracy,
+            testAccuracy: testAccuracy, dataSource: dataSource, network: trainer.network)
     }
 }

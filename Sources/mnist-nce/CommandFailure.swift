@@ -34,7 +34,7 @@ struct CommandFailure: Error {
 
     init(_ error: TrainingError) {
         switch error {
-        case .diverged: self.init(error.description, status: 1)
+        case .diverged, .exploded: self.init(error.description, status: 1)
         case .invalidConfiguration: self.init(error.description, status: Self.usage)
         case .lossFailed: self.init(error.description, status: Self.dataError)
         }
@@ -47,7 +47,8 @@ struct CommandFailure: Error {
         case let error as DataError: CommandFailure(error)
         case let error as CheckpointError: CommandFailure(error)
         case let error as TrainingError: CommandFailure(error)
-        case let error as MetricsWriteError: CommandFailure(error.description, status: ioError)
+        case let error as MetricsWriteError:
+            CommandFailure(error.description, status: error.cannotCreate ? cannotCreate : ioError)
         default: CommandFailure("\(error)", status: 70)
         }
     }

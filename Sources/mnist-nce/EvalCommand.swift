@@ -7,7 +7,14 @@ import NCENetwork
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a checkpoint: accuracy by argmax of embed·Wᵀ+b, per class, and the confusion matrix.")
+        abstract: "Evaluate a checkpoint: accuracy by argmax of embed·Wᵀ+b, per class, and the confusion matrix.",
+        discussion: """
+            Without --data-dir, the folder the checkpoint was trained on is used \
+            when it still exists (else data/mnist), and data whose fingerprint \
+            (image size, counts, SHA-256 of the test files) differs from the \
+            training data is refused. With --data-dir, a difference is a warning. \
+            The test split needs only the two t10k files.
+            """)
 
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case test, validation
@@ -17,12 +24,12 @@ struct EvalCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Split to evaluate: test or validation.")
     var split = Split.test
-    @Option(help: "Folder with the four MNIST-layout files (.gz or raw).")
-    var dataDir = "data/mnist"
+    @Option(help: "Folder with the MNIST-layout files (default: the folder the checkpoint was trained on).")
+    var dataDir: String?
     @Option(parsing: .unconditional, help: "Validation images held out (default: as the checkpoint was trained).")
     var validationSize: Int?
-    @Option(parsing: .unconditional, help: "Threads for the hidden layer and BLAS.")
-    var threads = 2
+    @Option(parsing: .unconditional, help: "Threads for the hidden layer and BLAS (default: the cores this process may use).")
+    var threads = TrainingConfiguration().threads
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -44,20 +51,75 @@ struct EvalCommand: ParsableCommand {
         var runtime = saved.configuration
         runtime.threads = threads
         BLASThreads.set(runtime.blasThreads)
-        let dataOptions = try DataOptions.parse(["--data-dir", dataDir])
-        let set = try dataOptions.load(validationSize: validationSize ?? saved.configuration.validationSize)
-        let images = split == .test ? set.test : set.validation
-        guard images.pixelsPerImage == saved.configuration.model.inputSize else {
-            throw CommandFailure(
-                "\(dataDir): expected images of \(saved.configuration.model.inputSize) pixels for this checkpoint, found \(images.pixelsPerImage)",
-                status: CommandFailure.dataError)
-        }
+        let folder = dataFolder(for: saved)
+        let images = try load(from: folder, for: saved)
         let result = Evaluator(network: saved.network).evaluate(images)
         if json {
             print(Self.resultJSON(result, path: path, split: split, checkpoint: saved))
         } else {
             print(Self.report(result, path: path, split: split, checkpoint: saved))
         }
+    }
+
+    /// `--data-dir`, else the folder the checkpoint recorded if it still
+    /// exists, else the bundled data's folder.
+    func dataFolder(for saved: Checkpoint) -> String {
+        if let dataDir { return dataDir }
+        var isDirectory: ObjCBool = false
+        if let recorded = saved.dataSource?.directory,
+           FileManager.default.fileExists(atPath: recorded, isDirectory: &isDirectory), isDirectory.boolValue {
+            return recorded
+        }
+        return DataOptions().dataDir
+    }
+
+    /// Loads the chosen split from `folder` and checks it against the
+    /// checkpoint: input size, a non-empty split, and the data fingerprint.
+    func load(from folder: String, for saved: Checkpoint) throws(CommandFailure) -> ImageSet {
+        let images: ImageSet
+        var trainCount: Int?
+        do {
+            switch split {
+            case .test:
+                images = try MNISTDataSet.loadTest(directory: folder)
+            case .validation:
+                let size = validationSize ?? saved.configuration.validationSize
+                let parts = try MNISTDataSet.loadTraining(directory: folder, validationSize: size)
+                images = parts.validation
+                trainCount = parts.validation.count + parts.train.count
+                guard size > 0 else {
+                    throw CommandFailure(
+                        "expected a validation split of at least one image, found --validation-size 0"
+                            + (validationSize == nil ? " (as the checkpoint was trained); pass --validation-size N" : ""),
+                        status: CommandFailure.usage)
+                }
+            }
+        } catch let error as DataError {
+            throw CommandFailure(error)
+        } catch {
+            throw CommandFailure.from(error)
+        }
+        guard images.count > 0 else {
+            throw CommandFailure("\(folder): expected at least one \(split.rawValue) image, found none", status: CommandFailure.dataError)
+        }
+        guard images.pixelsPerImage == saved.configuration.model.inputSize else {
+            throw CommandFailure(
+                "\(folder): expected images of \(saved.configuration.model.inputSize) pixels for this checkpoint, "
+                    + "found \(images.rows)×\(images.columns) = \(images.pixelsPerImage)",
+                status: CommandFailure.dataError)
+        }
+        if let recorded = saved.dataSource?.fingerprint,
+           let difference = recorded.mismatch(
+               rows: images.rows, columns: images.columns, trainCount: trainCount,
+               test: split == .test ? images : nil) {
+            let message = "\(folder): expected the data this checkpoint was trained on "
+                + "(\(saved.dataSource?.directory ?? "")), found other data: expected \(difference)"
+            guard dataDir != nil else {
+                throw CommandFailure(message + "; pass --data-dir to evaluate on it anyway", status: CommandFailure.dataError)
+            }
+            FileHandle.standardError.write(Data("mnist-nce: warning: \(message)\n".utf8))
+        }
+        return images
     }
 
     static func resultJSON(_ r: EvaluationResult, path: String, split: Split, checkpoint c: Checkpoint) -> String {

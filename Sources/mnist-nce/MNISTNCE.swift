@@ -9,31 +9,93 @@ struct MNISTNCE: ParsableCommand {
         commandName: "mnist-nce",
         abstract: "Train and evaluate an MNIST classifier with NCE (as tf.nn.nce_loss) or softmax.",
         discussion: """
-            Exit statuses: 0 success, 1 training diverged, 64 usage error, \
+            Exit statuses: 0 success, 1 training diverged, 64 usage error \
+            (including a configuration too large for the memory available), \
             65 malformed data or checkpoint, 66 missing input file, \
             73 cannot create the output, 74 I/O error.
             """,
-        subcommands: [TrainCommand.self, EvalCommand.self, DataCommand.self])
+        version: version,
+        subcommands: [TrainCommand.self, EvalCommand.self, RunsCommand.self, DataCommand.self])
+
+    /// The tool's version, as `--version` prints it.
+    static let version = "0.2.0"
 
     /// Runs the command and ends the process: help on stdout with status 0,
     /// any failure as one line on stderr with its sysexits status.
     static func main() {
         do {
+            try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
+            ProgressDisplay.current?.finishLine()
             FileHandle.standardError.write(Data("mnist-nce: \(failure.message)\n".utf8))
             Foundation.exit(failure.status)
         } catch {
             let status = exitCode(for: error)
             if status == .success {
-                print(fullMessage(for: error))
+                let text = fullMessage(for: error)
+                print(text == version ? text : text + examplesSection(for: Array(CommandLine.arguments.dropFirst())))
                 Foundation.exit(0)
             }
+            ProgressDisplay.current?.finishLine()
             let message = self.message(for: error)
                 .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("mnist-nce: \(message)\n".utf8))
             Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// Example command lines per command, printed at the end of its help.
+    static let examples: [String: [String]] = [
+        "mnist-nce": [
+            "mnist-nce train --num-sampled 1",
+            "mnist-nce eval --json",
+            "mnist-nce runs",
+        ],
+        "train": [
+            "mnist-nce train --num-sampled 1",
+            "mnist-nce train --loss softmax --epochs 5 --output runs/softmax.safetensors",
+            "mnist-nce train --num-sampled 9 --metrics runs/nce9.jsonl --json",
+        ],
+        "eval": [
+            "mnist-nce eval",
+            "mnist-nce eval --checkpoint runs/nce9.safetensors --split validation --json",
+            "mnist-nce eval --checkpoint fashion.safetensors --data-dir data/fashion",
+        ],
+        "runs": ["mnist-nce runs", "mnist-nce runs sweeps/nce --json"],
+        "data": ["mnist-nce data", "mnist-nce data --data-dir data/fashion --validation-size 0"],
+    ]
+
+    /// The EXAMPLES section for the command a help request names: the
+    /// words after `help`, or the leading subcommand words.
+    static func examplesSection(for arguments: [String]) -> String {
+        var words = arguments
+        if words.first == "help" { words.removeFirst() }
+        var name = "mnist-nce"
+        var commands = configuration.subcommands
+        for word in words where !word.hasPrefix("-") {
+            guard let next = commands.first(where: { $0.configuration.commandName == word }) else { break }
+            name = word
+            commands = next.configuration.subcommands
+        }
+        guard let lines = examples[name] else { return "" }
+        return "\nEXAMPLES:\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    /// `help TOPIC…` must name subcommands: the parser would print the
+    /// tool's help with status 0 for an unknown one.
+    static func checkHelpTopic(_ arguments: [String]) throws(CommandFailure) {
+        guard arguments.first == "help" else { return }
+        var commands = configuration.subcommands
+        for topic in arguments.dropFirst() where !topic.hasPrefix("-") {
+            let names = commands.map { $0.configuration.commandName ?? "" }
+            guard let index = names.firstIndex(of: topic) else {
+                throw CommandFailure(
+                    "help: expected a command (\(names.joined(separator: ", "))), found \(topic.debugDescription)",
+                    status: CommandFailure.usage)
+            }
+            commands = commands[index].configuration.subcommands
         }
     }
 }

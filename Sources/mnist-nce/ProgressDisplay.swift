@@ -1,48 +1,100 @@
 import Foundation
 import NCENetwork
 
-/// Training progress on stdout: on a terminal, a live line redrawn a few
-/// times a second and a kept line per epoch; otherwise one plain line per
-/// epoch.
+/// Training progress for a person.
+///
+/// On a terminal, stderr carries a live line: epoch, overall percentage,
+/// elapsed time, ETA, loss and images/s, cut to the terminal's width and
+/// redrawn at most ten times a second. It goes to stderr so that `--json`
+/// output on stdout stays machine-readable, and it is absent when stderr
+/// is not a terminal. Each finished epoch gets a kept line: on stdout in
+/// text mode, on the terminal's stderr in JSON mode.
 final class ProgressDisplay {
-    let enabled: Bool
-    let live: Bool
-    private var lastDraw = ContinuousClock.now
+    /// The display whose live line is on screen, so that an error can
+    /// start on a fresh line.
+    nonisolated(unsafe) static var current: ProgressDisplay?
+
+    private let textMode: Bool
+    private let live: Bool
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private var lastDraw: ContinuousClock.Instant?
     private var lineOpen = false
 
-    init(enabled: Bool) {
-        self.enabled = enabled
-        live = enabled && isatty(STDOUT_FILENO) != 0
+    /// - Parameter textMode: false under `--json`, where stdout carries
+    ///   only the summary.
+    init(textMode: Bool) {
+        self.textMode = textMode
+        live = isatty(STDERR_FILENO) != 0
+        start = clock.now
+        Self.current = self
+    }
+
+    /// Says where the checkpoint goes, before the first step.
+    func started(checkpoint path: String, description: String) {
+        if textMode {
+            print("\(description); checkpoint: \(path)")
+            fflush(nil)
+        } else if live {
+            writeError("\(description); checkpoint: \(path)\n")
+        }
     }
 
     func step(_ p: StepProgress) {
         guard live else { return }
-        let now = ContinuousClock.now
-        guard now - lastDraw >= .milliseconds(100) || p.step == p.stepsPerEpoch else { return }
+        let now = clock.now
+        if let lastDraw, now - lastDraw < .milliseconds(100), p.step != p.stepsPerEpoch { return }
         lastDraw = now
+        let done = Double((p.epoch - 1) * p.stepsPerEpoch + p.step)
+        let total = Double(p.epochs * p.stepsPerEpoch)
+        let elapsed = (now - start).seconds
+        let eta = done > 0 ? elapsed * (total - done) / done : 0
         let text = String(
-            format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f images/s",
-            p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.meanLoss, p.imagesPerSecond)
-        print("\r\u{1B}[K\(text)", terminator: "")
-        fflush(nil)
+            format: "epoch %d/%d  %3.0f%%  %@ elapsed  ETA %@  loss %.4f  %.0f img/s",
+            p.epoch, p.epochs, 100 * done / total, Self.clockTime(elapsed), Self.clockTime(eta),
+            p.meanLoss, p.imagesPerSecond)
+        writeError("\r\u{1B}[K" + String(text.prefix(max(1, Self.terminalWidth() - 1))))
         lineOpen = true
     }
 
     func epoch(_ r: EpochReport) {
-        guard enabled else { return }
         finishLine()
         let validation = r.validationAccuracy.map { String(format: "  validation %.2f%%", $0 * 100) } ?? ""
-        print(String(
+        let text = String(
             format: "epoch %d/%d  loss %.4f%@  %.0f images/s  lr %.2e",
-            r.epoch, r.epochs, r.meanLoss, validation, r.imagesPerSecond, r.learningRate))
-        // Flushed per epoch so a pipe (tee, a log file) sees each line at once.
-        fflush(nil)
+            r.epoch, r.epochs, r.meanLoss, validation, r.imagesPerSecond, r.learningRate)
+        if textMode {
+            print(text)
+            // Flushed per epoch so a pipe (tee, a log file) sees each line at once.
+            fflush(nil)
+        } else if live {
+            writeError(text + "\n")
+        }
     }
 
-    /// Ends a live line so the next output starts on a clean line.
+    /// Clears the live line, so the next output starts on a clean line.
     func finishLine() {
         guard lineOpen else { return }
-        print("\r\u{1B}[K", terminator: "")
+        writeError("\r\u{1B}[K")
         lineOpen = false
+    }
+
+    private func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// `m:ss`, or `h:mm:ss` from an hour.
+    static func clockTime(_ seconds: Double) -> String {
+        let s = Int(seconds.isFinite ? max(0, seconds.rounded()) : 0)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String(format: "%d:%02d", s / 60, s % 60)
+    }
+
+    /// Columns of the terminal on stderr; 80 when it does not say.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MNISTData
 import NCENetwork
 
 /// `mnist-nce train`: trains the network and writes a checkpoint.
@@ -10,90 +11,71 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             A checkpoint is written after every epoch (atomically), so a stopped \
             or diverged run keeps its last good epoch. The default path is \
-            runs/<time>-<loss>.safetensors; `mnist-nce eval` picks the newest.
+            runs/<time>-<loss>.safetensors, never one that exists; `mnist-nce eval` \
+            picks the newest. An existing --output or --metrics file is replaced \
+            only with --overwrite, and only if mnist-nce wrote it.
+
+            A run stops with status 1 when its loss becomes NaN or infinite, or \
+            when the loss averaged over about 32 steps exceeds \(Int(DivergenceRule.factor))× \
+            the first step's loss.
             """)
 
-    @Option(help: "Loss for the output layer: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var loss = LossKind.nce
-    // Numeric options take the next word as their value even when it starts
-    // with "-", so that a negative number is reported as a bad value rather
-    // than as a missing one.
-    @Option(parsing: .unconditional, help: "Negative classes sampled per step, shared by the batch (NCE and sampled softmax).")
-    var numSampled = 1
-    @Option(help: "Candidate sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var sampler = SamplerKind.logUniform
-    @Flag(inversion: .prefixedNo, help: "Draw distinct negatives, as TensorFlow's samplers do by default.")
-    var unique = true
-    @Flag(help: "Mask sampled classes equal to a row's true class (default: off for NCE, on for sampled softmax).")
-    var removeAccidentalHits = false
-    @Option(parsing: .unconditional, help: "Units in the hidden layer (the embedding width).")
-    var hidden = 1024
-    @Option(parsing: .unconditional, help: "Passes over the training split.")
-    var epochs = TrainingConfiguration().epochs
-    @Option(parsing: .unconditional, help: "Images per step.")
-    var batchSize = TrainingConfiguration().batchSize
-    @Option(parsing: .unconditional, help: "Base learning rate.")
-    var learningRate = TrainingConfiguration().learningRate
-    @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var schedule = TrainingConfiguration().schedule
-    @Option(help: "Optimizer: adam, or sgd (momentum 0.9).")
-    var optimizer = OptimizerKind.adam
-    @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
-    var seed: UInt64 = TrainingConfiguration().seed
-    @Option(parsing: .unconditional, help: "Threads for BLAS, the sparse hidden-layer kernel and the optimizer.")
-    var threads = TrainingConfiguration().threads
-    @Option(help: "Hidden-layer products: sparse (skips zero pixels) or blas (dense).")
-    var hiddenKernel = TrainingConfiguration().hiddenKernel
-    @OptionGroup var data: DataOptions
+    @OptionGroup var training: TrainingOptions
     @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors.")
     var output: String?
-    @Option(help: "Also write one JSON line per epoch to this file.")
+    @Option(help: "Also append one JSON line per epoch to this file.")
     var metrics: String?
-    @Flag(help: "Print the final summary as one JSON line instead of text.")
+    @Flag(help: "Replace an existing --output checkpoint or --metrics file written by mnist-nce.")
+    var overwrite = false
+    @Flag(help: "Print the final summary as one JSON line instead of text (progress stays on stderr).")
     var json = false
 
-    var trainingConfiguration: TrainingConfiguration {
-        TrainingConfiguration(
-            model: ModelConfiguration(hiddenUnits: hidden), loss: loss, numSampled: numSampled,
-            sampler: sampler, uniqueSamples: unique,
-            removeAccidentalHits: removeAccidentalHits ? true : nil,
-            epochs: epochs, batchSize: batchSize, learningRate: learningRate, schedule: schedule,
-            optimizer: optimizer, seed: seed, threads: threads, validationSize: data.validationSize,
-            hiddenKernel: hiddenKernel)
-    }
-
-    func validate() throws {
-        if let problem = trainingConfiguration.problem() { throw ValidationError(problem) }
-        if loss == .softmax && numSampled != 1 {
-            throw ValidationError("--num-sampled applies to nce and sampled-softmax, not to --loss softmax")
-        }
-    }
-
     func run() throws {
-        var configuration = trainingConfiguration
-        let path = output ?? Self.defaultOutputPath(configuration)
-        try CheckpointPaths.checkReplaceable(path)
-        let set = try data.load()
+        var configuration = training.configuration
+        // Outputs first: a path that cannot be written fails before any
+        // data is read.
+        if let output { try CheckpointPaths.checkWritable(output, overwrite: overwrite) }
+        var metricsLog: MetricsLog?
+        defer { metricsLog?.removeIfUnused() }
+        if let metrics {
+            do {
+                metricsLog = try MetricsLog(path: metrics, mode: overwrite ? .overwrite : .create)
+            } catch {
+                throw CommandFailure.from(error)
+            }
+        }
+        let path = try output ?? CheckpointPaths.reserveDefault(configuration)
+        defer { if output == nil { CheckpointPaths.releaseIfEmpty(path) } }
+
+        let set = try training.data.load()
         // The network's input follows the data (28×28 for MNIST layouts).
         configuration.model.inputSize = set.train.pixelsPerImage
         if let problem = configuration.problem() {
-            throw CommandFailure("\(data.dataDir): \(problem)", status: CommandFailure.dataError)
+            throw CommandFailure("\(training.data.dataDir): \(problem)", status: CommandFailure.dataError)
         }
-        let display = ProgressDisplay(enabled: !json)
+        try Self.checkMemory(configuration)
+        let source = DataSource(
+            directory: URL(fileURLWithPath: training.data.dataDir).standardizedFileURL.path,
+            fingerprint: DataFingerprint(set))
+
+        let display = ProgressDisplay(textMode: !json)
+        display.started(checkpoint: path, description: Self.describe(configuration, set: set))
         let summary: TrainingSummary
         do {
-            summary = try TrainingRun(configuration: configuration, checkpointPath: path, metricsPath: metrics)
-                .run(data: set, onStep: display.step, onEpoch: display.epoch)
+            summary = try TrainingRun(
+                configuration: configuration, checkpointPath: path, metrics: metricsLog, dataSource: source
+            ).run(data: set, onStep: display.step, onEpoch: display.epoch)
         } catch {
             display.finishLine()
             var failure = CommandFailure.from(error)
-            if case TrainingError.diverged = error {
-                let kept = FileManager.default.fileExists(atPath: path)
+            if failure.status == 1 {
+                let kept = Self.holdsCheckpoint(path)
                     ? "the last good checkpoint is \(path)" : "no epoch completed, so no checkpoint was written"
                 failure = CommandFailure("\(failure.message); \(kept)", status: failure.status)
             }
             throw failure
         }
+        display.finishLine()
         if json {
             print(Self.summaryJSON(summary, configuration: configuration))
         } else {
@@ -106,14 +88,30 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// `runs/<yyyyMMdd-HHmmss>-<loss>[-s<N>].safetensors`, in local time.
-    static func defaultOutputPath(_ configuration: TrainingConfiguration) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        var name = "\(formatter.string(from: Date()))-\(configuration.loss.rawValue)"
-        if configuration.loss != .softmax { name += "-s\(configuration.numSampled)" }
-        return "\(CheckpointPaths.runsFolder)/\(name).safetensors"
+    /// Refuses a configuration whose buffers would not fit in the memory
+    /// this process can still take.
+    static func checkMemory(_ configuration: TrainingConfiguration) throws(CommandFailure) {
+        let needed = configuration.estimatedTrainingBytes
+        guard let available = SystemMemory.availableBytes(), needed > available else { return }
+        throw CommandFailure(
+            "expected a configuration that fits in the \(SystemMemory.describe(available)) of memory available, "
+                + "found one that needs about \(SystemMemory.describe(needed)) (--hidden \(configuration.model.hiddenUnits), "
+                + "--batch-size \(configuration.batchSize), \(configuration.model.inputSize) inputs)",
+            status: CommandFailure.usage)
+    }
+
+    /// One line naming the run, shown before the first step.
+    static func describe(_ c: TrainingConfiguration, set: MNISTDataSet) -> String {
+        var loss = c.loss.rawValue
+        if c.loss != .softmax { loss += " num_sampled \(c.numSampled)" }
+        return "training mlp (hidden \(c.model.hiddenUnits)), \(loss), \(c.epochs) epochs of batch \(c.batchSize) "
+            + "on \(set.train.count) images, \(c.threads) thread\(c.threads == 1 ? "" : "s")"
+    }
+
+    /// Whether `path` holds a non-empty file (a reserved name stays empty
+    /// until the first checkpoint).
+    static func holdsCheckpoint(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
     }
 
     /// One JSON object with the run's figures, in the same field names as
