@@ -74,7 +74,7 @@ final class CheckpointPathsTests: CommandTestCase {
         let reference = scratchPath("reference.safetensors")
         try train(data, output: path, ["--epochs", "1", "--seed", "5"])
         let before = try contents(path)
-        try train(data, output: path, ["--epochs", "1", "--seed", "6"])
+        try train(data, output: path, ["--epochs", "1", "--seed", "6", "--overwrite"])
         try train(data, output: reference, ["--epochs", "1", "--seed", "6"])
         let after = try contents(path)
         XCTAssertNotEqual(after, before, "the checkpoint was not replaced")

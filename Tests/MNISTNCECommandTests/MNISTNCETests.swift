@@ -11,8 +11,8 @@ final class MNISTNCETests: CommandTestCase {
             XCTAssertEqual(result.stderr, "", "\(arguments)")
             let help = result.stdout.collapsingWhitespace
             for text in [
-                "train", "eval", "data", "Exit statuses: 0 success, 1 training diverged, 64 usage error, "
-                    + "65 malformed data or checkpoint, 66 missing input file, 73 cannot create the output, 74 I/O error.",
+                "train", "eval", "runs", "data", "Exit statuses: 0 success, 1 training diverged, 64 usage error "
+                    + "(including a configuration too large for the memory available), 65 malformed data or checkpoint, 66 missing input file, 73 cannot create the output, 74 I/O error.",
             ] {
                 XCTAssertTrue(help.contains(text), "\(arguments) does not mention \(text): \(result.stdout)")
             }
@@ -30,7 +30,7 @@ final class MNISTNCETests: CommandTestCase {
     }
 
     func testUnknownOptionIsAUsageErrorNamingIt() throws {
-        for command in ["train", "eval", "data"] {
+        for command in ["train", "eval", "runs", "data"] {
             assertFailure(try mnistNCE([command, "--frobnicate"]), status: 64, mentioning: ["--frobnicate"])
         }
     }

@@ -20,7 +20,8 @@ final class TrainerTests: XCTestCase {
             let folder = try makeTemporaryFolder(for: self)
             let run = TrainingRun(
                 configuration: smallConfiguration(loss: loss, numSampled: sampled),
-                checkpointPath: folder + "/m.safetensors", metricsPath: folder + "/metrics.jsonl")
+                checkpointPath: folder + "/m.safetensors",
+                metrics: try MetricsLog(path: folder + "/metrics.jsonl", mode: .create))
             var epochs: [EpochReport] = []
             let summary = try run.run(data: data, onEpoch: { epochs.append($0) })
             print("\(loss) num_sampled \(sampled): test accuracy \(summary.testAccuracy)")
@@ -45,7 +46,7 @@ final class TrainerTests: XCTestCase {
             var configuration = smallConfiguration(loss: .nce, numSampled: 2, seed: seed)
             configuration.epochs = 1
             let path = "\(folder)/\(name).safetensors"
-            _ = try TrainingRun(configuration: configuration, checkpointPath: path, metricsPath: nil).run(data: data)
+            _ = try TrainingRun(configuration: configuration, checkpointPath: path).run(data: data)
             files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
         }
         XCTAssertEqual(files[0], files[1], "same seed, options and threads must give the same bytes")
@@ -55,18 +56,20 @@ final class TrainerTests: XCTestCase {
     func testDivergenceStopsWithAClearError() throws {
         let data = try bundledSubset(train: 600, validation: 0, test: 100)
         var configuration = smallConfiguration(loss: .softmax)
-        configuration.learningRate = 1e30
+        configuration.learningRate = TrainingConfiguration.maximumLearningRate
         configuration.optimizer = .sgd
         configuration.schedule = .constant
         let folder = try makeTemporaryFolder(for: self)
         let path = folder + "/m.safetensors"
         XCTAssertThrowsError(
-            try TrainingRun(configuration: configuration, checkpointPath: path, metricsPath: nil).run(data: data)
+            try TrainingRun(configuration: configuration, checkpointPath: path).run(data: data)
         ) { error in
-            guard case TrainingError.diverged(let epoch, _, _) = error else {
-                return XCTFail("expected divergence, got \(error)")
+            switch error {
+            case TrainingError.diverged(let epoch, _, _), TrainingError.exploded(let epoch, _, _, _):
+                XCTAssertEqual(epoch, 1)
+            default:
+                XCTFail("expected divergence, got \(error)")
             }
-            XCTAssertEqual(epoch, 1)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "a diverged first epoch writes no checkpoint")
     }
@@ -84,6 +87,11 @@ final class TrainerTests: XCTestCase {
         var negativeRate = smallConfiguration(loss: .softmax)
         negativeRate.learningRate = -1
         XCTAssertNotNil(negativeRate.problem())
+        var hugeRate = smallConfiguration(loss: .softmax)
+        hugeRate.learningRate = TrainingConfiguration.maximumLearningRate.nextUp
+        XCTAssertEqual(hugeRate.problem(), "--learning-rate must be at most 10.0, got \(hugeRate.learningRate)")
+        hugeRate.learningRate = TrainingConfiguration.maximumLearningRate
+        XCTAssertNil(hugeRate.problem())
         var wrongInput = smallConfiguration(loss: .softmax)
         wrongInput.model.inputSize = 100
         XCTAssertThrowsError(try Trainer(configuration: wrongInput, data: data))
