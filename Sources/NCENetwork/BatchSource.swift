@@ -36,9 +36,11 @@ public final class BatchSource<T: NetworkScalar> {
     /// Batches in one pass over the split; the last one may be partial.
     public var batchesPerEpoch: Int { (images.count + maxBatch - 1) / maxBatch }
 
-    /// Puts the images in a new random order (Fisher–Yates).
+    /// Puts the images in a random order (Fisher–Yates) that depends only
+    /// on `rng`, not on the order before.
     public func shuffle(using rng: inout some RandomNumberGenerator) {
         order.withUnsafeMutableBufferPointer { order in
+            for i in order.indices { order[i] = Int32(i) }
             var i = order.count - 1
             while i > 0 {
                 order.swapAt(i, rng.nextIndex(below: i + 1))

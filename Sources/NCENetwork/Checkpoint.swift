@@ -29,8 +29,11 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
 public struct Checkpoint {
     /// `__metadata__["format"]` of every checkpoint this tool writes.
     public static let formatName = "mnist-nce"
-    /// `__metadata__["format_version"]`; readers reject other versions.
-    public static let formatVersion = "1"
+    /// `__metadata__["format_version"]` of the checkpoints this tool
+    /// writes: 2 added the model kind, the image size, steps and dropout.
+    public static let formatVersion = "2"
+    /// Versions the reader accepts; version 1 checkpoints are MLPs.
+    public static let readableVersions: Set<String> = ["1", "2"]
 
     public let configuration: TrainingConfiguration
     /// Epochs of training behind these parameters.
@@ -40,11 +43,11 @@ public struct Checkpoint {
     public let testAccuracy: Double?
     /// The data trained on; nil for checkpoints that did not record it.
     public let dataSource: DataSource?
-    public let network: MLPNetwork<Float>
+    public let network: Network<Float>
 
     public init(
         configuration: TrainingConfiguration, epoch: Int, validationAccuracy: Double?,
-        testAccuracy: Double? = nil, dataSource: DataSource? = nil, network: MLPNetwork<Float>
+        testAccuracy: Double? = nil, dataSource: DataSource? = nil, network: Network<Float>
     ) {
         self.configuration = configuration
         self.epoch = epoch
@@ -63,8 +66,12 @@ public struct Checkpoint {
         var m: [String: String] = [
             "format": Self.formatName,
             "format_version": Self.formatVersion,
-            "model": "mlp",
+            "model": c.model.kind.rawValue,
             "input_size": String(c.model.inputSize),
+            "image_height": String(c.model.imageHeight),
+            "image_width": String(c.model.imageWidth),
+            "dense_inputs": String(c.model.denseInputs),
+            "dropout": String(c.dropout),
             "hidden": String(c.model.hiddenUnits),
             "classes": String(c.model.classCount),
             "loss": c.loss.rawValue,
@@ -79,6 +86,7 @@ public struct Checkpoint {
         ]
         if let validationAccuracy { m["validation_accuracy"] = String(validationAccuracy) }
         if let testAccuracy { m["test_accuracy"] = String(testAccuracy) }
+        if let steps = c.steps { m["steps"] = String(steps) }
         if let dataSource { m.merge(dataSource.metadata) { $1 } }
         return m
     }
@@ -119,9 +127,9 @@ public struct Checkpoint {
                 path: path, expected: "__metadata__.format \"\(formatName)\"",
                 found: meta["format"].map { "\"\($0)\"" } ?? "no format entry")
         }
-        guard meta["format_version"] == formatVersion else {
+        guard let version = meta["format_version"], readableVersions.contains(version) else {
             throw CheckpointError(
-                path: path, expected: "__metadata__.format_version \"\(formatVersion)\"",
+                path: path, expected: "__metadata__.format_version \(readableVersions.sorted().map { "\"\($0)\"" }.joined(separator: " or "))",
                 found: meta["format_version"].map { "\"\($0)\"" } ?? "no format_version entry")
         }
         guard let json = meta["configuration"],
@@ -152,7 +160,7 @@ public struct Checkpoint {
                     found: "shape \(info.shape)")
             }
         }
-        let network = MLPNetwork<Float>(
+        let network = Network<Float>(
             configuration: configuration.model, maxBatch: maxBatch,
             hiddenKernel: configuration.hiddenKernel, threads: threads ?? configuration.threads)
         for entry in network.parameters.layout.entries {

@@ -25,9 +25,9 @@ public struct EvaluationResult: Sendable, Equatable {
 /// Runs a network over a split in batches and scores its argmax predictions
 /// of `embed · Wᵀ + b`.
 public struct Evaluator<T: NetworkScalar> {
-    public let network: MLPNetwork<T>
+    public let network: Network<T>
 
-    public init(network: MLPNetwork<T>) { self.network = network }
+    public init(network: Network<T>) { self.network = network }
 
     /// Scores every image of `images`, in stored order.
     ///

@@ -68,7 +68,7 @@ final class LossHead {
     /// labels is (B). For the sampled losses, one sample of negatives is
     /// drawn from `rng` for the whole batch.
     func forwardBackward(
-        network: MLPNetwork<Float>, labels: UnsafePointer<Int32>, batch: Int,
+        network: Network<Float>, labels: UnsafePointer<Int32>, batch: Int,
         using rng: inout some RandomNumberGenerator
     ) throws(SampledLossError) -> Float {
         switch kind {
@@ -90,7 +90,7 @@ final class LossHead {
     /// One NCE or sampled-softmax step: draw the batch's sample, then
     /// forward and backward over the true and sampled columns.
     private func sampledStep<Loss: CandidateLoss>(
-        _ loss: inout Loss?, network: MLPNetwork<Float>, labels: UnsafePointer<Int32>, batch: Int,
+        _ loss: inout Loss?, network: Network<Float>, labels: UnsafePointer<Int32>, batch: Int,
         using rng: inout some RandomNumberGenerator
     ) throws(SampledLossError) -> Float where Loss.Scalar == Float {
         try drawSample(labels: labels, batch: batch, using: &rng)

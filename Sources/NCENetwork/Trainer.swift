@@ -34,20 +34,25 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Trains an `MLPNetwork<Float>` on a data set, one epoch per call.
+/// Trains a `Network<Float>` on a data set, one epoch per call.
 ///
 /// Every step runs: next batch → forward → zero gradients → backward →
 /// update. All buffers are allocated at initialisation.
 public final class Trainer {
     public let configuration: TrainingConfiguration
-    public let network: MLPNetwork<Float>
+    public let network: Network<Float>
     public let data: MNISTDataSet
     let optimizer: Optimizer<Float>
     let head: LossHead
     let batches: BatchSource<Float>
-    var rng: SeededGenerator
+    /// The negatives' stream (see `RandomStream`).
+    var negatives: SeededGenerator
+    /// The dropout masks' stream.
+    var dropout: SeededGenerator
     var divergence = DivergenceRule()
     public private(set) var stepsTaken = 0
+    /// Images the steps so far went through.
+    public private(set) var imagesTrained = 0
     /// Epochs completed.
     public private(set) var epochsDone = 0
 
@@ -58,7 +63,10 @@ public final class Trainer {
     ///   has a problem or does not match the data's shape.
     public init(configuration: TrainingConfiguration, data: MNISTDataSet) throws(TrainingError) {
         if let problem = configuration.problem() { throw .invalidConfiguration(problem) }
-        guard data.train.pixelsPerImage == configuration.model.inputSize else {
+        let model = configuration.model
+        guard data.train.pixelsPerImage == model.inputSize,
+              model.kind == .mlp || (data.train.rows, data.train.columns) == (model.imageHeight, model.imageWidth)
+        else {
             throw .invalidConfiguration(
                 "the model expects \(configuration.model.inputSize) pixels per image, the data has \(data.train.pixelsPerImage)")
         }
@@ -66,11 +74,13 @@ public final class Trainer {
         self.configuration = configuration
         self.data = data
         BLASThreads.set(configuration.blasThreads)
-        rng = SeededGenerator(seed: configuration.seed)
-        network = MLPNetwork(
+        var initialization = RandomStream.initialization.generator(seed: configuration.seed)
+        negatives = RandomStream.negatives.generator(seed: configuration.seed)
+        dropout = RandomStream.dropout.generator(seed: configuration.seed)
+        network = Network(
             configuration: configuration.model, maxBatch: configuration.batchSize,
             hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
-        network.initialize(using: &rng)
+        network.initialize(using: &initialization)
         optimizer = Optimizer(
             kind: configuration.optimizer, layout: network.parameters.layout, pool: network.pool)
         batches = BatchSource(images: data.train, maxBatch: configuration.batchSize)
@@ -85,7 +95,10 @@ public final class Trainer {
 
     /// Steps in one epoch (the last batch of an epoch may be partial).
     public var stepsPerEpoch: Int { batches.batchesPerEpoch }
-    var totalSteps: Int { stepsPerEpoch * configuration.epochs }
+    /// Steps in the whole run: `steps` if set, else every epoch's.
+    public var totalSteps: Int { configuration.steps ?? stepsPerEpoch * configuration.epochs }
+    /// Epochs the run takes; with `steps` set, the last may be partial.
+    public var plannedEpochs: Int { (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch }
 
     /// The parts of a training step, in order, for profiling.
     public enum Phase: String, CaseIterable, Sendable {
@@ -101,12 +114,12 @@ public final class Trainer {
     func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
         let rows = batches.load(batch: index)
         finished(.loadBatch)
-        network.embedForward(batches.pixels, batch: rows)
+        network.trainingForward(batches.pixels, batch: rows, dropout: configuration.dropout, using: &dropout)
         network.zeroAccumulatedGradients()
         finished(.hiddenForward)
         let loss: Float
         do {
-            loss = try head.forwardBackward(network: network, labels: batches.labels, batch: rows, using: &rng)
+            loss = try head.forwardBackward(network: network, labels: batches.labels, batch: rows, using: &negatives)
         } catch {
             throw .lossFailed(error.description)
         }
@@ -117,6 +130,7 @@ public final class Trainer {
             base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
         optimizer.step(parameters: network.parameters, gradients: network.gradients, rate: Float(rate))
         stepsTaken += 1
+        imagesTrained += rows
         finished(.update)
         return loss
     }
@@ -137,7 +151,8 @@ public final class Trainer {
         return seconds
     }
 
-    /// Runs the next epoch: reshuffles, takes every step, then measures
+    /// Runs the next epoch: puts the images in the epoch's order, takes its
+    /// steps (all of them, or those left of `steps`), then measures
     /// validation accuracy.
     ///
     /// - Parameter onStep: called after every step with the running figures
@@ -146,8 +161,9 @@ public final class Trainer {
     ///   finite; the parameters are then not to be saved.
     public func runEpoch(onStep: ((StepProgress) -> Void)? = nil) throws(TrainingError) -> EpochReport {
         let epoch = epochsDone + 1
-        batches.shuffle(using: &rng)
-        let steps = stepsPerEpoch
+        var order = RandomStream.order.generator(seed: configuration.seed, index: UInt64(epoch - 1))
+        batches.shuffle(using: &order)
+        let steps = min(stepsPerEpoch, totalSteps - stepsTaken)
         var lossSum = 0.0
         var images = 0
         let clock = ContinuousClock()
@@ -165,7 +181,8 @@ public final class Trainer {
             if let onStep {
                 let seconds = (clock.now - start).seconds
                 onStep(StepProgress(
-                    epoch: epoch, epochs: configuration.epochs, step: index + 1, stepsPerEpoch: steps,
+                    epoch: epoch, epochs: plannedEpochs, step: index + 1, stepsPerEpoch: stepsPerEpoch,
+                    stepsTaken: stepsTaken, totalSteps: totalSteps,
                     meanLoss: lossSum / Double(index + 1),
                     imagesPerSecond: seconds > 0 ? Double(images) / seconds : 0))
             }
@@ -175,7 +192,7 @@ public final class Trainer {
         let validation = data.validation.count > 0
             ? Evaluator(network: network).evaluate(data.validation).accuracy : nil
         return EpochReport(
-            epoch: epoch, epochs: configuration.epochs, meanLoss: lossSum / Double(steps),
+            epoch: epoch, epochs: plannedEpochs, steps: stepsTaken, meanLoss: lossSum / Double(steps),
             validationAccuracy: validation, imagesPerSecond: Double(images) / seconds,
             trainingSeconds: seconds,
             learningRate: configuration.schedule.rate(

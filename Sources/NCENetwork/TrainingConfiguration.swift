@@ -31,7 +31,7 @@ public enum HiddenKernel: String, Sendable, CaseIterable, Codable {
 ///
 /// Two runs with equal configurations (and the same BLAS thread count) give
 /// bit-identical parameters.
-public struct TrainingConfiguration: Sendable, Equatable, Codable {
+public struct TrainingConfiguration: Sendable, Equatable {
     public var model: ModelConfiguration
     public var loss: LossKind
     /// Negatives per step, shared by the batch (sampled losses only).
@@ -43,6 +43,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// TensorFlow's default: off for NCE, on for sampled softmax.
     public var removeAccidentalHits: Bool?
     public var epochs: Int
+    /// Steps to train; when set, it replaces `epochs` (the run then takes
+    /// as many epochs as the steps need, the last one partial).
+    public var steps: Int?
     public var batchSize: Int
     public var learningRate: Double
     public var schedule: LearningRateSchedule
@@ -55,6 +58,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// How the hidden layer's products are computed; the kernels round
     /// differently, so it is part of what makes a run repeatable.
     public var hiddenKernel: HiddenKernel
+    /// Fraction of the embedding's units dropped in each training step
+    /// (kept ones are scaled by 1/(1 − rate), as TensorFlow's dropout).
+    public var dropout: Double
 
     /// The defaults are the recipe the README's accuracy table was made with:
     /// Adam 1e-3 with a cosine decay over 20 epochs of batch 32. Small batches
@@ -67,7 +73,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         epochs: Int = 20, batchSize: Int = 32, learningRate: Double = 1e-3,
         schedule: LearningRateSchedule = .cosine, optimizer: OptimizerKind = .adam,
         seed: UInt64 = 1, threads: Int = 2, validationSize: Int = 5_000,
-        hiddenKernel: HiddenKernel = .sparse
+        hiddenKernel: HiddenKernel = .sparse, steps: Int? = nil, dropout: Double = 0
     ) {
         self.model = model
         self.loss = loss
@@ -84,6 +90,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         self.threads = threads
         self.validationSize = validationSize
         self.hiddenKernel = hiddenKernel
+        self.steps = steps
+        self.dropout = dropout
     }
 
     /// Threads for BLAS. With the sparse hidden kernel BLAS only computes the
@@ -121,10 +129,16 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         if !(2...Self.maximumClasses).contains(model.classCount) {
             return "the model needs between 2 and \(Self.maximumClasses) classes, got \(model.classCount)"
         }
-        if !(1...Self.maximumInputSize).contains(model.inputSize) {
-            return "the input size must be between 1 and \(Self.maximumInputSize), got \(model.inputSize)"
+        let (h, w) = (model.imageHeight, model.imageWidth)
+        if h < 1 || w < 1 || h > Self.maximumInputSize || w > Self.maximumInputSize
+            || h * w > Self.maximumInputSize {
+            return "images must have between 1 and \(Self.maximumInputSize) pixels, got \(h)×\(w)"
         }
         if epochs < 1 { return "--epochs must be at least 1, got \(epochs)" }
+        if let steps, steps < 1 { return "--steps must be at least 1, got \(steps)" }
+        if !(dropout.isFinite && dropout >= 0 && dropout < 1) {
+            return "--dropout must be at least 0 and below 1, got \(dropout)"
+        }
         if !(1...Self.maximumBatchSize).contains(batchSize) {
             return "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(batchSize)"
         }
@@ -147,5 +161,53 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             }
         }
         return nil
+    }
+}
+
+extension TrainingConfiguration: Codable {
+    enum CodingKeys: String, CodingKey {
+        case model, loss, numSampled, sampler, uniqueSamples, removeAccidentalHits, epochs, steps, batchSize
+        case learningRate, schedule, optimizer, seed, threads, validationSize, hiddenKernel, dropout
+    }
+
+    /// Reads configurations written before `steps` and `dropout` existed
+    /// as runs without them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(ModelConfiguration.self, forKey: .model)
+        loss = try c.decode(LossKind.self, forKey: .loss)
+        numSampled = try c.decode(Int.self, forKey: .numSampled)
+        sampler = try c.decode(SamplerKind.self, forKey: .sampler)
+        uniqueSamples = try c.decode(Bool.self, forKey: .uniqueSamples)
+        removeAccidentalHits = try c.decodeIfPresent(Bool.self, forKey: .removeAccidentalHits)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
+        optimizer = try c.decode(OptimizerKind.self, forKey: .optimizer)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        threads = try c.decode(Int.self, forKey: .threads)
+        validationSize = try c.decode(Int.self, forKey: .validationSize)
+        hiddenKernel = try c.decode(HiddenKernel.self, forKey: .hiddenKernel)
+        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
+    }
+}
+
+extension TrainingConfiguration {
+    /// The default recipe for each model: what a first run gets.
+    ///
+    /// MLP: 20 epochs of batch 32, Adam 1e-3 with a cosine decay, no
+    /// dropout (the README's accuracy table). CNN: see the README's CNN
+    /// section for how its recipe was chosen.
+    public static func recipe(for kind: ModelKind) -> TrainingConfiguration {
+        switch kind {
+        case .mlp:
+            return TrainingConfiguration()
+        case .cnn:
+            return TrainingConfiguration(
+                model: ModelConfiguration(kind: .cnn), epochs: 6, batchSize: 50, learningRate: 1e-3,
+                schedule: .cosine, dropout: 0.5)
+        }
     }
 }

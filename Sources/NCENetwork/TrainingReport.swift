@@ -4,6 +4,9 @@ public struct StepProgress: Sendable {
     public let epochs: Int
     public let step: Int
     public let stepsPerEpoch: Int
+    /// Steps taken in the whole run so far, and planned.
+    public let stepsTaken: Int
+    public let totalSteps: Int
     /// Mean training loss over the epoch's steps so far.
     public let meanLoss: Double
     /// Training images per second over the epoch so far.
@@ -15,6 +18,8 @@ public struct StepProgress: Sendable {
 public struct EpochReport: Sendable, Codable, Equatable {
     public let epoch: Int
     public let epochs: Int
+    /// Steps taken in the whole run by the end of this epoch.
+    public let steps: Int
     /// Mean of the per-step mean losses.
     public let meanLoss: Double
     /// Accuracy on the validation split, nil when it is empty.
@@ -27,7 +32,7 @@ public struct EpochReport: Sendable, Codable, Equatable {
     public let learningRate: Double
 
     enum CodingKeys: String, CodingKey {
-        case epoch, epochs
+        case epoch, epochs, steps
         case meanLoss = "loss"
         case validationAccuracy = "validation_accuracy"
         case imagesPerSecond = "images_per_s"

@@ -4,6 +4,9 @@ import MNISTData
 /// The outcome of a whole run, as the final summary reports it.
 public struct TrainingSummary: Sendable, Codable {
     public let epochs: Int
+    /// Training steps taken, and the images they went through.
+    public let steps: Int
+    public let imagesTrained: Int
     public let finalLoss: Double
     public let validationAccuracy: Double?
     public let testAccuracy: Double
@@ -16,7 +19,8 @@ public struct TrainingSummary: Sendable, Codable {
     public let checkpoint: String
 
     enum CodingKeys: String, CodingKey {
-        case epochs
+        case epochs, steps
+        case imagesTrained = "images_trained"
         case finalLoss = "final_loss"
         case validationAccuracy = "validation_accuracy"
         case testAccuracy = "test_accuracy"
@@ -65,7 +69,7 @@ public struct TrainingRun {
         let trainer = try Trainer(configuration: configuration, data: data)
         var last: EpochReport?
         var images = 0.0, seconds = 0.0
-        for _ in 0..<configuration.epochs {
+        for _ in 0..<trainer.plannedEpochs {
             let report = try trainer.runEpoch(onStep: onStep)
             images += report.imagesPerSecond * report.trainingSeconds
             seconds += report.trainingSeconds
@@ -79,7 +83,8 @@ public struct TrainingRun {
             try checkpoint(trainer, last, testAccuracy: test.accuracy).save(to: checkpointPath)
         }
         return TrainingSummary(
-            epochs: configuration.epochs, finalLoss: last?.meanLoss ?? .nan,
+            epochs: trainer.epochsDone, steps: trainer.stepsTaken, imagesTrained: trainer.imagesTrained,
+            finalLoss: last?.meanLoss ?? .nan,
             validationAccuracy: last?.validationAccuracy, testAccuracy: test.accuracy,
             imagesPerSecond: seconds > 0 ? images / seconds : 0, trainingSeconds: seconds,
             wallSeconds: (clock.now - start).seconds, checkpoint: checkpointPath)

@@ -23,11 +23,29 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s3 = mixer.next()
     }
 
+    /// A generator for one purpose of a run: the stream numbered `stream`
+    /// (and, within it, `index`, such as an epoch) derived from `seed`.
+    ///
+    /// Streams of one seed are unrelated to each other, so adding draws to
+    /// one purpose never shifts another's.
+    public init(seed: UInt64, stream: UInt64, index: UInt64 = 0) {
+        var mixer = SplitMix64(state: seed)
+        var derived = mixer.next()
+        mixer = SplitMix64(state: derived ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        derived = mixer.next()
+        mixer = SplitMix64(state: derived ^ (index &* 0x8CB9_2BA7_2F3D_8DD7))
+        self.init(seed: mixer.next())
+    }
+
+    /// The raw xoshiro256** state, to save a generator and restore it with
+    /// `init(rawState:)`.
+    public var rawState: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     /// Creates a generator with the given raw xoshiro256** state.
     ///
     /// Meant for checking the generator against published reference outputs;
     /// the state must not be all zero (the stream would be zero forever).
-    init(rawState: (UInt64, UInt64, UInt64, UInt64)) {
+    public init(rawState: (UInt64, UInt64, UInt64, UInt64)) {
         (s0, s1, s2, s3) = rawState
     }
 

@@ -3,8 +3,11 @@ import MNISTData
 
 /// Where the data set is and how the training file is split.
 struct DataOptions: ParsableArguments {
+    /// The bundled MNIST, relative to the working directory.
+    static let defaultDataDir = "data/mnist"
+
     @Option(help: "Folder with the four MNIST-layout files (.gz or raw).")
-    var dataDir = "data/mnist"
+    var dataDir = defaultDataDir
 
     @Option(parsing: .unconditional, help: "Training images held out for validation, taken from the start of the training file.")
     var validationSize = MNISTDataSet.defaultValidationSize

@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
            FileManager.default.fileExists(atPath: recorded, isDirectory: &isDirectory), isDirectory.boolValue {
             return recorded
         }
-        return DataOptions().dataDir
+        return DataOptions.defaultDataDir
     }
 
     /// Loads the chosen split from `folder` and checks it against the
@@ -102,10 +102,15 @@ struct EvalCommand: ParsableCommand {
         guard images.count > 0 else {
             throw CommandFailure("\(folder): expected at least one \(split.rawValue) image, found none", status: CommandFailure.dataError)
         }
-        guard images.pixelsPerImage == saved.configuration.model.inputSize else {
+        let model = saved.configuration.model
+        // An MLP reads flat pixels; the CNN needs the very rows and columns.
+        let fits = model.kind == .mlp
+            ? images.pixelsPerImage == model.inputSize
+            : images.rows == model.imageHeight && images.columns == model.imageWidth
+        guard fits else {
             throw CommandFailure(
-                "\(folder): expected images of \(saved.configuration.model.inputSize) pixels for this checkpoint, "
-                    + "found \(images.rows)×\(images.columns) = \(images.pixelsPerImage)",
+                "\(folder): expected images of \(model.imageHeight)×\(model.imageWidth) = \(model.inputSize) pixels "
+                    + "for this checkpoint, found \(images.rows)×\(images.columns) = \(images.pixelsPerImage)",
                 status: CommandFailure.dataError)
         }
         if let recorded = saved.dataSource?.fingerprint,
@@ -128,6 +133,7 @@ struct EvalCommand: ParsableCommand {
             "accuracy": r.accuracy,
             "per_class_accuracy": r.perClassAccuracy.map { $0.map { $0 as Any } ?? NSNull() },
             "confusion": r.confusion,
+            "model": c.configuration.model.kind.rawValue,
             "loss": c.configuration.loss.rawValue, "num_sampled": c.configuration.numSampled,
             "epoch": c.epoch,
         ]
@@ -140,7 +146,7 @@ struct EvalCommand: ParsableCommand {
         var loss = conf.loss.rawValue
         if conf.loss != .softmax { loss += ", num_sampled \(conf.numSampled)" }
         var lines = [
-            "checkpoint \(path) (\(loss), epoch \(c.epoch))",
+            "checkpoint \(path) (\(conf.model.kind.rawValue), \(loss), epoch \(c.epoch))",
             String(format: "%@ accuracy %.2f%% (%d / %d)", split.rawValue, r.accuracy * 100, r.correct, r.count),
             "per class:",
         ]

@@ -6,3 +6,4 @@ extension SamplerKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
 extension HiddenKernel: ExpressibleByArgument {}
+extension ModelKind: ExpressibleByArgument {}

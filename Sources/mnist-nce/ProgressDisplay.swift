@@ -43,10 +43,10 @@ final class ProgressDisplay {
     func step(_ p: StepProgress) {
         guard live else { return }
         let now = clock.now
-        if let lastDraw, now - lastDraw < .milliseconds(100), p.step != p.stepsPerEpoch { return }
+        if let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
-        let done = Double((p.epoch - 1) * p.stepsPerEpoch + p.step)
-        let total = Double(p.epochs * p.stepsPerEpoch)
+        let done = Double(p.stepsTaken)
+        let total = Double(p.totalSteps)
         let elapsed = (now - start).seconds
         let eta = done > 0 ? elapsed * (total - done) / done : 0
         let text = String(

@@ -49,7 +49,8 @@ struct TrainCommand: ParsableCommand {
 
         let set = try training.data.load()
         // The network's input follows the data (28×28 for MNIST layouts).
-        configuration.model.inputSize = set.train.pixelsPerImage
+        configuration.model.imageHeight = set.train.rows
+        configuration.model.imageWidth = set.train.columns
         if let problem = configuration.problem() {
             throw CommandFailure("\(training.data.dataDir): \(problem)", status: CommandFailure.dataError)
         }
@@ -81,8 +82,8 @@ struct TrainCommand: ParsableCommand {
         } else {
             let validation = summary.validationAccuracy.map { String(format: ", validation %.2f%%", $0 * 100) } ?? ""
             print(String(
-                format: "done: test accuracy %.2f%%%@ after %d epochs; %.0f images/s; wall time %.1f s",
-                summary.testAccuracy * 100, validation, summary.epochs, summary.imagesPerSecond,
+                format: "done: test accuracy %.2f%%%@ after %d steps (%d epochs); %.0f images/s; wall time %.1f s",
+                summary.testAccuracy * 100, validation, summary.steps, summary.epochs, summary.imagesPerSecond,
                 summary.wallSeconds))
             print("checkpoint: \(path)")
         }
@@ -104,7 +105,8 @@ struct TrainCommand: ParsableCommand {
     static func describe(_ c: TrainingConfiguration, set: MNISTDataSet) -> String {
         var loss = c.loss.rawValue
         if c.loss != .softmax { loss += " num_sampled \(c.numSampled)" }
-        return "training mlp (hidden \(c.model.hiddenUnits)), \(loss), \(c.epochs) epochs of batch \(c.batchSize) "
+        let length = c.steps.map { "\($0) steps" } ?? "\(c.epochs) epochs"
+        return "training \(c.model.kind.rawValue) (hidden \(c.model.hiddenUnits)), \(loss), \(length) of batch \(c.batchSize) "
             + "on \(set.train.count) images, \(c.threads) thread\(c.threads == 1 ? "" : "s")"
     }
 
@@ -118,8 +120,9 @@ struct TrainCommand: ParsableCommand {
     /// the peer benchmark scripts.
     static func summaryJSON(_ summary: TrainingSummary, configuration c: TrainingConfiguration) -> String {
         var object: [String: Any] = [
-            "peer": "mnist-nce", "model": "mlp", "loss": c.loss.rawValue, "num_sampled": c.numSampled,
-            "batch": c.batchSize, "epochs": c.epochs, "threads": c.threads,
+            "peer": "mnist-nce", "model": c.model.kind.rawValue, "loss": c.loss.rawValue,
+            "num_sampled": c.numSampled, "batch": c.batchSize, "epochs": summary.epochs, "threads": c.threads,
+            "steps": summary.steps, "images_trained": summary.imagesTrained, "dropout": c.dropout,
             "images_per_s": (summary.imagesPerSecond * 10).rounded() / 10,
             "train_s": (summary.trainingSeconds * 100).rounded() / 100,
             "wall_s": (summary.wallSeconds * 100).rounded() / 100,

@@ -4,6 +4,8 @@ import NCENetwork
 /// The options that decide a training run's result: the network, the loss,
 /// the recipe and the data. Shared by every command that trains.
 struct TrainingOptions: ParsableArguments {
+    @Option(help: "Network: mlp (one hidden layer) or cnn (TensorFlow's MNIST tutorial network).")
+    var model = ModelKind.mlp
     @Option(help: "Loss for the output layer: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var loss = LossKind.nce
     // Numeric options take the next word as their value even when it starts
@@ -21,16 +23,22 @@ struct TrainingOptions: ParsableArguments {
     var removeAccidentalHits: Bool?
     @Option(parsing: .unconditional, help: "Units in the hidden layer (the embedding width).")
     var hidden = 1024
-    @Option(parsing: .unconditional, help: "Passes over the training split.")
-    var epochs = TrainingConfiguration().epochs
-    @Option(parsing: .unconditional, help: "Images per step.")
-    var batchSize = TrainingConfiguration().batchSize
+    @Option(parsing: .unconditional, help: "Passes over the training split \(Self.recipeDefaults { "\($0.epochs)" }).")
+    var epochs: Int?
+    @Option(parsing: .unconditional, help: "Training steps; replaces --epochs (the last epoch may be partial).")
+    var steps: Int?
+    @Option(parsing: .unconditional, help: "Images per step \(Self.recipeDefaults { "\($0.batchSize)" }).")
+    var batchSize: Int?
     @Option(
         parsing: .unconditional,
-        help: "Base learning rate, above 0 and at most \(TrainingConfiguration.maximumLearningRate).")
-    var learningRate = TrainingConfiguration().learningRate
-    @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var schedule = TrainingConfiguration().schedule
+        help: "Base learning rate, above 0 and at most \(TrainingConfiguration.maximumLearningRate) \(Self.recipeDefaults { "\($0.learningRate)" }).")
+    var learningRate: Double?
+    @Option(help: "Learning-rate schedule: \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")) \(Self.recipeDefaults { $0.schedule.rawValue }).")
+    var schedule: LearningRateSchedule?
+    @Option(
+        parsing: .unconditional,
+        help: "Fraction of the embedding's units dropped in each training step, in [0, 1) \(Self.recipeDefaults { "\($0.dropout)" }).")
+    var dropout: Double?
     @Option(help: "Optimizer: adam, or sgd (momentum 0.9).")
     var optimizer = OptimizerKind.adam
     @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
@@ -46,12 +54,20 @@ struct TrainingOptions: ParsableArguments {
     /// The configuration these options describe, for 28×28 input (the
     /// caller sets the input size from the data).
     var configuration: TrainingConfiguration {
-        TrainingConfiguration(
-            model: ModelConfiguration(hiddenUnits: hidden), loss: loss, numSampled: numSampled,
+        let recipe = TrainingConfiguration.recipe(for: model)
+        return TrainingConfiguration(
+            model: ModelConfiguration(kind: model, hiddenUnits: hidden), loss: loss, numSampled: numSampled,
             sampler: sampler, uniqueSamples: unique, removeAccidentalHits: removeAccidentalHits,
-            epochs: epochs, batchSize: batchSize, learningRate: learningRate, schedule: schedule,
+            epochs: epochs ?? recipe.epochs, batchSize: batchSize ?? recipe.batchSize,
+            learningRate: learningRate ?? recipe.learningRate, schedule: schedule ?? recipe.schedule,
             optimizer: optimizer, seed: seed, threads: threads, validationSize: data.validationSize,
-            hiddenKernel: hiddenKernel)
+            hiddenKernel: hiddenKernel, steps: steps, dropout: dropout ?? recipe.dropout)
+    }
+
+    /// "(default: A for mlp, B for cnn)" from each model's recipe.
+    static func recipeDefaults(_ value: (TrainingConfiguration) -> String) -> String {
+        "(default: " + ModelKind.allCases.map { "\(value(.recipe(for: $0))) for \($0.rawValue)" }
+            .joined(separator: ", ") + ")"
     }
 
     func validate() throws {

@@ -37,7 +37,7 @@ final class EvalCommandTests: CommandTestCase {
         XCTAssertEqual(text.stderr, "")
         let percentage = String(format: "test accuracy %.2f%% (%d / %d)", accuracy * 100, correct, data.testCount)
         XCTAssertTrue(text.stdout.contains(percentage), "no \(percentage.debugDescription) in \(text.stdout)")
-        XCTAssertTrue(text.stdout.contains("checkpoint \(checkpoint) (softmax, epoch 3)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("checkpoint \(checkpoint) (mlp, softmax, epoch 3)"), text.stdout)
         XCTAssertTrue(text.stdout.contains("per class:"), text.stdout)
         XCTAssertTrue(text.stdout.contains("confusion matrix (rows: label, columns: predicted):"), text.stdout)
         let header = text.stdout.split(separator: "\n").first { $0.hasPrefix("confusion matrix") }

@@ -23,6 +23,11 @@ final class TrainCommandTests: CommandTestCase {
             (["--sampler", "zipf"], ["--sampler", "zipf"]),
             (["--no-such-option", "3"], ["--no-such-option"]),
             (["--loss", "softmax", "--num-sampled", "5"], ["--num-sampled", "softmax"]),
+            (["--dropout", "1"], ["--dropout", "1"]),
+            (["--dropout", "-0.1"], ["--dropout", "-0.1"]),
+            (["--dropout", "nan"], ["--dropout", "nan"]),
+            (["--steps", "0"], ["--steps", "0"]),
+            (["--model", "rnn"], ["--model", "rnn"]),
         ]
         for (arguments, mentions) in cases {
             let result = try mnistNCE(["train"] + arguments)
@@ -145,6 +150,34 @@ final class TrainCommandTests: CommandTestCase {
         XCTAssertTrue(result.stdout.contains("done: test accuracy "), result.stdout)
         XCTAssertTrue(lines.contains("checkpoint: \(output)"), result.stdout)
         XCTAssertFalse(result.stdout.contains("\u{1B}["), "terminal escapes in piped output")
+    }
+
+    // MARK: Steps and dropout
+
+    /// `--steps` trains exactly that many steps, across epochs, and the
+    /// summary counts them and their images.
+    func testStepsOverrideEpochs() throws {
+        let data = try makeDataSet(trainCount: 600, testCount: 20)
+        // 500 training images in batches of 32: 16 steps per epoch, the
+        // last of 20 images.
+        let output = scratchPath("steps.safetensors")
+        let result = try train(data, output: output, ["--steps", "20", "--epochs", "9", "--json"])
+        let summary = try jsonObject(result.stdout)
+        XCTAssertEqual(summary["steps"] as? Int, 20)
+        XCTAssertEqual(summary["epochs"] as? Int, 2)
+        XCTAssertEqual(summary["images_trained"] as? Int, 500 + 4 * 32)
+        XCTAssertEqual(summary["model"] as? String, "mlp")
+    }
+
+    func testDropoutRunsAreRepeatableAndDifferFromNone() throws {
+        let data = try makeDataSet(trainCount: 300, testCount: 20)
+        let a = scratchPath("a.safetensors"), b = scratchPath("b.safetensors"), none = scratchPath("n.safetensors")
+        try train(data, output: a, ["--epochs", "1", "--dropout", "0.5"])
+        try train(data, output: b, ["--epochs", "1", "--dropout", "0.5"])
+        try train(data, output: none, ["--epochs", "1"])
+        XCTAssertEqual(try contents(a), try contents(b))
+        let weights = try [a, none].map { try SafeTensorsFile.read(path: $0).floats("hidden.weight", shape: [784, 32]) }
+        XCTAssertNotEqual(weights[0], weights[1], "dropout left the trained weights unchanged")
     }
 
     // MARK: Repeatability

@@ -11,7 +11,7 @@ final class CheckpointTests: XCTestCase {
 
     func makeCheckpoint() -> Checkpoint {
         var rng = SeededGenerator(seed: 3)
-        let network = MLPNetwork<Float>(configuration: configuration.model, maxBatch: 4)
+        let network = Network<Float>(configuration: configuration.model, maxBatch: 4)
         network.initialize(using: &rng)
         // Awkward values that a lossy writer would change.
         let hidden = network.parameters.pointer(network.hiddenBias)

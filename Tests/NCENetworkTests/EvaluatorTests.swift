@@ -8,7 +8,7 @@ final class EvaluatorTests: XCTestCase {
     /// layer copies the hidden units.
     func testConfusionMatrixCountsLabelAgainstPrediction() throws {
         let config = ModelConfiguration(inputSize: 3, hiddenUnits: 3, classCount: 3)
-        let network = MLPNetwork<Float>(configuration: config, maxBatch: 2)
+        let network = Network<Float>(configuration: config, maxBatch: 2)
         let identity: [Float] = [1, 0, 0, 0, 1, 0, 0, 0, 1]
         network.parameters.set(network.hiddenWeight, to: identity)
         network.parameters.set(network.outputWeight, to: identity)

@@ -16,7 +16,7 @@ final class MemoryEstimateTests: XCTestCase {
 
     func testEstimateSaturatesInsteadOfOverflowing() {
         var c = TrainingConfiguration()
-        c.model.inputSize = Int.max / 2
+        c.model.imageWidth = Int.max / 2
         XCTAssertEqual(c.estimatedTrainingBytes, Int.max)
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 final class MetricsLogTests: XCTestCase {
     func report(_ epoch: Int) -> EpochReport {
         EpochReport(
-            epoch: epoch, epochs: 3, meanLoss: 0.5, validationAccuracy: 0.9, imagesPerSecond: 100,
+            epoch: epoch, epochs: 3, steps: 10 * epoch, meanLoss: 0.5, validationAccuracy: 0.9, imagesPerSecond: 100,
             trainingSeconds: 1, learningRate: 1e-3)
     }
 

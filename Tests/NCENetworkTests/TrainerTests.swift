@@ -93,7 +93,7 @@ final class TrainerTests: XCTestCase {
         hugeRate.learningRate = TrainingConfiguration.maximumLearningRate
         XCTAssertNil(hugeRate.problem())
         var wrongInput = smallConfiguration(loss: .softmax)
-        wrongInput.model.inputSize = 100
+        wrongInput.model.imageWidth = 10
         XCTAssertThrowsError(try Trainer(configuration: wrongInput, data: data))
     }
 }

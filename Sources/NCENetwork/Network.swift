@@ -4,7 +4,7 @@
 /// are allocated once for `maxBatch` rows and reused by every step, so a
 /// training step allocates nothing. The output layer's loss is applied by a
 /// `LossHead`, which reads `embed` and writes `embedGradient`.
-public final class MLPNetwork<T: NetworkScalar> {
+public final class Network<T: NetworkScalar> {
     public let configuration: ModelConfiguration
     public let parameters: ParameterArena<T>
     public let gradients: ParameterArena<T>
@@ -24,6 +24,11 @@ public final class MLPNetwork<T: NetworkScalar> {
     public let logits: UnsafeMutablePointer<T>
     /// (maxBatch, classes): gradient with respect to `logits`.
     public let logitsGradient: UnsafeMutablePointer<T>
+    /// (maxBatch, hidden): the last training step's dropout scale per unit
+    /// of `embed` (0 or 1/(1 − rate)); unused when the rate is 0.
+    let dropoutMask: UnsafeMutablePointer<T>
+    /// The dropout rate the last training forward pass applied.
+    private(set) var appliedDropout = 0.0
     /// The current batch's non-zero pixels, when the hidden layer runs the
     /// sparse kernel (Float networks only); nil for BLAS.
     let sparseInput: SparseInputBatch?
@@ -64,6 +69,8 @@ public final class MLPNetwork<T: NetworkScalar> {
         embedGradient.initialize(repeating: 0, count: maxBatch * h)
         logits.initialize(repeating: 0, count: maxBatch * c)
         logitsGradient.initialize(repeating: 0, count: maxBatch * c)
+        dropoutMask = .allocate(capacity: maxBatch * h)
+        dropoutMask.initialize(repeating: 1, count: maxBatch * h)
     }
 
     deinit {
@@ -71,6 +78,7 @@ public final class MLPNetwork<T: NetworkScalar> {
         embedGradient.deallocate()
         logits.deallocate()
         logitsGradient.deallocate()
+        dropoutMask.deallocate()
     }
 
     /// A pointer reinterpreted as Float; used only on the sparse path, which
@@ -108,6 +116,18 @@ public final class MLPNetwork<T: NetworkScalar> {
         ReLU.forward(embed, count: batch * h)
     }
 
+    /// Training forward pass: `embedForward`, then dropout at `rate` with a
+    /// mask drawn from `rng` (no draws when the rate is 0).
+    public func trainingForward(
+        _ x: UnsafePointer<T>, batch: Int, dropout rate: Double, using rng: inout some RandomNumberGenerator
+    ) {
+        embedForward(x, batch: batch)
+        appliedDropout = rate
+        if rate > 0 {
+            Dropout.forward(embed, mask: dropoutMask, count: batch * configuration.hiddenUnits, rate: rate, using: &rng)
+        }
+    }
+
     /// Hidden layer backward from `embedGradient`: overwrites the gradient
     /// of W1 (this layer is its only user, so it needs no zeroing) and
     /// accumulates into that of b1. Clobbers `embedGradient`.
@@ -115,6 +135,11 @@ public final class MLPNetwork<T: NetworkScalar> {
     /// x is (B, inputs), embedGradient is (B, hidden).
     public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
+        if appliedDropout > 0 {
+            // A dropped unit's embed is 0, so the ReLU mask below also
+            // zeroes its gradient; kept units still need the scale.
+            Dropout.backward(embedGradient, mask: dropoutMask, count: batch * h)
+        }
         ReLU.backward(embedGradient, out: embed, count: batch * h)
         if let sparseInput {
             // The sparse batch still holds this x, loaded by embedForward.

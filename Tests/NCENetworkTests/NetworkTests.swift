@@ -4,13 +4,13 @@ import XCTest
 
 /// The whole network's gradients (hidden layer, ReLU, output layer and loss)
 /// against central finite differences, in Double.
-final class MLPNetworkTests: XCTestCase {
+final class NetworkTests: XCTestCase {
     let configuration = ModelConfiguration(inputSize: 6, hiddenUnits: 5, classCount: 4)
     let batch = 3
 
-    func makeNetwork(seed: UInt64) -> (MLPNetwork<Double>, [Double], [Int32]) {
+    func makeNetwork(seed: UInt64) -> (Network<Double>, [Double], [Int32]) {
         var rng = SeededGenerator(seed: seed)
-        let network = MLPNetwork<Double>(configuration: configuration, maxBatch: batch)
+        let network = Network<Double>(configuration: configuration, maxBatch: batch)
         network.initialize(using: &rng, hiddenStandardDeviation: 0.8, hiddenBiasValue: 0.1)
         // Non-zero output parameters, so every path carries gradient.
         let all: [Double] = randomValues(network.parameters.layout.totalCount, using: &rng)
@@ -23,7 +23,7 @@ final class MLPNetworkTests: XCTestCase {
 
     /// Checks every parameter's analytic gradient against (L(p+h) − L(p−h)) / 2h.
     func checkGradients(
-        _ network: MLPNetwork<Double>, file: StaticString = #filePath, line: UInt = #line,
+        _ network: Network<Double>, file: StaticString = #filePath, line: UInt = #line,
         loss: () throws -> Double, backward: () throws -> Void
     ) rethrows {
         network.gradients.zero()
@@ -104,7 +104,7 @@ final class MLPNetworkTests: XCTestCase {
 
     func testInitializationFollowsTheRecipe() {
         var rng = SeededGenerator(seed: 5)
-        let network = MLPNetwork<Float>(configuration: ModelConfiguration(inputSize: 100, hiddenUnits: 400, classCount: 10), maxBatch: 1)
+        let network = Network<Float>(configuration: ModelConfiguration(inputSize: 100, hiddenUnits: 400, classCount: 10), maxBatch: 1)
         network.initialize(using: &rng)
         let w1 = network.parameters.values(network.hiddenWeight)
         let w = network.parameters.values(network.outputWeight)
@@ -120,7 +120,7 @@ final class MLPNetworkTests: XCTestCase {
 }
 
 /// The sparse hidden-layer kernel and the BLAS one, through the whole network.
-final class MLPNetworkKernelTests: XCTestCase {
+final class NetworkKernelTests: XCTestCase {
     func testSparseAndBLASHiddenLayersAgree() throws {
         let configuration = ModelConfiguration(inputSize: 784, hiddenUnits: 96, classCount: 10)
         let batch = 17
@@ -131,7 +131,7 @@ final class MLPNetworkKernelTests: XCTestCase {
         var results: [(embed: [Float], gradients: [Float])] = []
         for (kernel, threads) in [(HiddenKernel.blas, 1), (.sparse, 1), (.sparse, 2)] {
             var initRNG = SeededGenerator(seed: 4)
-            let network = MLPNetwork<Float>(configuration: configuration, maxBatch: batch, hiddenKernel: kernel, threads: threads)
+            let network = Network<Float>(configuration: configuration, maxBatch: batch, hiddenKernel: kernel, threads: threads)
             network.initialize(using: &initRNG)
             var softmax = try SoftmaxCrossEntropy<Float>(classCount: 10, maxBatch: batch)
             var losses = [Float](repeating: 0, count: batch)

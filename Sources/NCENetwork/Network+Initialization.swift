@@ -1,7 +1,7 @@
 import SampledLosses
 import RealModule
 
-extension MLPNetwork {
+extension Network {
     /// Sets every parameter to its starting value, drawing from `rng`.
     ///
     /// Hidden weights are truncated normal with standard deviation
