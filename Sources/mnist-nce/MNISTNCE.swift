@@ -13,7 +13,7 @@ struct MNISTNCE: ParsableCommand {
             65 malformed data or checkpoint, 66 missing input file, \
             73 cannot create the output, 74 I/O error.
             """,
-        subcommands: [TrainCommand.self, EvalCommand.self, DataCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self])
 
     /// Runs the command and ends the process: help on stdout with status 0,
     /// any failure as one line on stderr with its sysexits status.
