@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SampledLosses", targets: ["SampledLosses"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "NCENetwork", targets: ["NCENetwork"]),
+        .library(name: "DigitImages", targets: ["DigitImages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,11 +30,16 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLibPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
 
         // Vectorised elementwise kernels in C; not API.
         .target(
             name: "CNumericKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
+        // PNG decoding to grey through libpng, whose error jumps stay in C; not API.
+        .target(name: "CImageDecoding", dependencies: ["CLibPNG"]),
 
         // IDX files (raw or gzip) and the MNIST-layout data set.
         .target(name: "MNISTData", dependencies: ["CZlib"], swiftSettings: numericSettings),
@@ -52,12 +58,14 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: numericSettings),
+        // PNG and PGM reading, and preparing a picture of a digit as MNIST's.
+        .target(name: "DigitImages", dependencies: ["CImageDecoding"]),
 
         // The command-line tool: parses options, calls the library, maps errors.
         .executableTarget(
             name: "mnist-nce",
             dependencies: [
-                "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors",
+                "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors", "DigitImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks on synthetic or bundled data; run by scripts/, never by tests.
@@ -75,7 +83,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"]),
-        .testTarget(name: "MNISTNCECommandTests", dependencies: ["SafeTensors"]),
+        // Fixtures of these two are found by #filePath, not bundled.
+        .testTarget(name: "DigitImagesTests", dependencies: ["DigitImages"], exclude: ["Fixtures"]),
+        .testTarget(name: "MNISTNCECommandTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing mnist-nce needs on a Debian machine:
-# zlib and OpenBLAS headers, pkg-config, and a Python venv with safetensors
+# zlib, OpenBLAS and libpng headers, pkg-config, and a Python venv with safetensors
 # and numpy (for the checkpoint interoperability test). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 missing=()
-for pkg in zlib1g-dev libopenblas-dev pkg-config; do
+for pkg in zlib1g-dev libopenblas-dev libpng-dev pkg-config; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

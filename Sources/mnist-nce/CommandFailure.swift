@@ -1,3 +1,4 @@
+import DigitImages
 import MNISTData
 import NCENetwork
 
@@ -28,6 +29,15 @@ struct CommandFailure: Error {
         self.init(error.description, status: status)
     }
 
+    init(_ error: ImageError) {
+        let status: Int32 = switch error.kind {
+        case .missingInput: Self.noInput
+        case .malformedData: Self.dataError
+        case .ioError: Self.ioError
+        }
+        self.init(error.description, status: status)
+    }
+
     init(_ error: CheckpointError) {
         self.init(error.description, status: error.exitCode)
     }
@@ -46,6 +56,7 @@ struct CommandFailure: Error {
         case let failure as CommandFailure: failure
         case let error as DataError: CommandFailure(error)
         case let error as CheckpointError: CommandFailure(error)
+        case let error as ImageError: CommandFailure(error)
         case let error as TrainingError: CommandFailure(error)
         case let error as MetricsWriteError:
             CommandFailure(error.description, status: error.cannotCreate ? cannotCreate : ioError)

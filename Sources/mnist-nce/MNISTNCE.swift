@@ -15,7 +15,7 @@ struct MNISTNCE: ParsableCommand {
             73 cannot create the output, 74 I/O error.
             """,
         version: version,
-        subcommands: [TrainCommand.self, EvalCommand.self, RunsCommand.self, DataCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, PredictCommand.self, RunsCommand.self, DataCommand.self])
 
     /// The tool's version, as `--version` prints it.
     static let version = "0.2.0"
