@@ -53,6 +53,30 @@ final class CheckpointInteropTests: CommandTestCase {
         XCTAssertEqual(run.status, 65, "the reference loader should reject what eval rejects: \(run.summary)")
     }
 
+    /// A checkpoint written before format 2 (the committed fixture, an
+    /// MLP made by an earlier build) still loads and evaluates, and numpy,
+    /// reading its tensors through safetensors, scores it the same.
+    func testCheckpointOfTheFirstFormatEvaluatesAsNumpyDoes() throws {
+        try requireReferenceImplementation()
+        let fixture = CommandRunner.packageRoot
+            .appendingPathComponent("Tests/MNISTNCECommandTests/Fixtures/softmax-h64.safetensors").path
+        let eval = try mnistNCE(["eval", "--checkpoint", fixture, "--data-dir", CommandRunner.bundledData, "--json"])
+        assertSuccess(eval)
+        let report = try jsonObject(eval.stdout)
+        XCTAssertEqual(report["model"] as? String, "mlp")
+        let numpy = try numpyEvaluation(fixture, data: CommandRunner.bundledData)
+        XCTAssertEqual(report["correct"] as? Int, numpy["correct"] as? Int, "eval \(report) vs numpy \(numpy)")
+        XCTAssertEqual(report["count"] as? Int, 10_000)
+    }
+
+    /// `scripts/numpy_eval.py` on a checkpoint and data folder.
+    func numpyEvaluation(_ checkpoint: String, data: String) throws -> [String: Any] {
+        let script = CommandRunner.packageRoot.appendingPathComponent("scripts/numpy_eval.py").path
+        let run = try CommandRunner.runTool(Self.python, [script, checkpoint, data], scratch: scratch, timeout: 300)
+        XCTAssertEqual(run.status, 0, run.summary)
+        return try jsonObject(run.stdout)
+    }
+
     /// Fails the test, saying how to fix it, unless the interpreter can
     /// import safetensors and numpy.
     private func requireReferenceImplementation() throws {
