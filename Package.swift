@@ -74,7 +74,9 @@ let package = Package(
             name: "SampledLossesTests", dependencies: ["SampledLosses"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"]),
+        .testTarget(
+            name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "MNISTNCECommandTests", dependencies: ["SafeTensors"]),
     ],
     swiftLanguageModes: [.v6]
