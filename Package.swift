@@ -82,7 +82,9 @@ let package = Package(
             name: "SampledLossesTests", dependencies: ["SampledLosses"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"]),
+        .testTarget(
+            name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"],
+            resources: [.copy("Fixtures")]),
         // Fixtures of these two are found by #filePath, not bundled.
         .testTarget(name: "DigitImagesTests", dependencies: ["DigitImages"], exclude: ["Fixtures"]),
         .testTarget(name: "MNISTNCECommandTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),

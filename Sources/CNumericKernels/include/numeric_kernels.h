@@ -70,4 +70,97 @@ void mnist_nce_pool_destroy(mnist_nce_pool *pool);
 /// one job at a time per pool, from one thread.
 void mnist_nce_pool_run(mnist_nce_pool *pool, int parts, void (*body)(void *context, int part), void *context);
 
+// ---------------------------------------------------------------------------
+// Convolution, stride 1, odd square kernel k with pad = (k − 1) / 2 zeros on
+// every side (TensorFlow's SAME), activations NHWC and filters HWIO
+// (k, k, cin, cout). "padded" is a (B, h + k − 1, w + k − 1, cin) copy of the
+// input with the input in its interior and zeros around it. The sums of
+// every output value are chains of fused multiply-adds in a fixed order
+// (below), so the bits do not depend on the instruction set or on how a
+// call is split into ranges over threads.
+
+/// The instruction set the convolution kernels use: 2 AVX-512, 1 AVX2 with
+/// FMA, 0 portable (fmaf calls: correct and slow).
+int mnist_nce_conv_instruction_set(void);
+
+/// Caps the instruction set (for benchmarks: 1 runs the AVX2 kernels on an
+/// AVX-512 processor). Results do not change.
+void mnist_nce_conv_limit_instruction_set(int level);
+
+/// out[p, co] = max?(bias[co] + Σ_{ky < k} Σ_{j < k·cin} padded[p's window at
+/// row ky, value j] · filter[(ky·k·cin + j)·cout + co]) for the output pixels
+/// p in [pixel_begin, pixel_end) of the batch (p = (b·h + y)·w + x), summed
+/// from the bias (zero when NULL) in that order; relu non-zero replaces the
+/// result by `r > 0 ? r : 0`. out is (B, h, w, cout); only the range is
+/// written. out must not overlap the other buffers.
+void mnist_nce_conv_forward_f32(
+    float *out, const float *padded, const float *filter, const float *bias, ptrdiff_t pixel_begin,
+    ptrdiff_t pixel_end, ptrdiff_t height, ptrdiff_t width, ptrdiff_t in_channels,
+    ptrdiff_t out_channels, ptrdiff_t kernel, int relu);
+
+/// Rows [row_begin, row_end) of the filter gradient as a (k·k·cin, cout)
+/// matrix: dfilter[m, co] (+)= Σ_p padded[p's window value m] · dout[p, co]
+/// over all output pixels p of the batch in order, starting from dfilter's
+/// value when accumulate is non-zero, else from zero. dout is (B, h, w, cout).
+void mnist_nce_conv_filter_gradient_f32(
+    float *dfilter, const float *padded, const float *dout, ptrdiff_t row_begin, ptrdiff_t row_end,
+    ptrdiff_t batch, ptrdiff_t height, ptrdiff_t width, ptrdiff_t in_channels, ptrdiff_t out_channels,
+    ptrdiff_t kernel, int accumulate);
+
+/// Lists the non-zero values (NaN included) of images [image_begin,
+/// image_end) of inp, each image image_size values long: image b's list is
+/// index[b·image_size ..< b·image_size + count[b]] (positions inside the
+/// image, ascending) with the values at the same places in value.
+void mnist_nce_conv_sparse_list_f32(
+    int32_t *count, int32_t *index, float *value, const float *inp, ptrdiff_t image_begin,
+    ptrdiff_t image_end, ptrdiff_t image_size);
+
+/// mnist_nce_conv_forward_f32 for images [image_begin, image_end) from the
+/// lists of their non-zero inputs (image_size = h·w·cin): each output starts
+/// at the bias and adds the non-zero inputs of its window in the dense
+/// kernel's order, so for finite filters the bits equal the dense kernel's.
+void mnist_nce_conv_sparse_forward_f32(
+    float *out, const int32_t *count, const int32_t *index, const float *value, const float *filter,
+    const float *bias, ptrdiff_t image_begin, ptrdiff_t image_end, ptrdiff_t height, ptrdiff_t width,
+    ptrdiff_t in_channels, ptrdiff_t out_channels, ptrdiff_t kernel, int relu);
+
+/// mnist_nce_conv_filter_gradient_f32 for the rows of kernel taps
+/// [tap_begin, tap_end) (tap ky·k + kx owns rows tap·cin ..< (tap + 1)·cin),
+/// from the lists of non-zero inputs of all `batch` images; for finite dout
+/// the bits equal the dense kernel's.
+void mnist_nce_conv_sparse_filter_gradient_f32(
+    float *dfilter, const int32_t *count, const int32_t *index, const float *value, const float *dout,
+    ptrdiff_t tap_begin, ptrdiff_t tap_end, ptrdiff_t batch, ptrdiff_t height, ptrdiff_t width,
+    ptrdiff_t in_channels, ptrdiff_t out_channels, ptrdiff_t kernel, int accumulate);
+
+/// Copies images [image_begin, image_end) of inp (B, h, w, c) into the
+/// interior of padded (B, h + 2·pad, w + 2·pad, c); the border is not touched.
+void mnist_nce_pad_images_f32(
+    float *padded, const float *inp, ptrdiff_t image_begin, ptrdiff_t image_end, ptrdiff_t height,
+    ptrdiff_t width, ptrdiff_t channels, ptrdiff_t pad);
+
+/// dbias[c] (+)= Σ_p dout[p, c] over pixels p in order, for channels c in
+/// [channel_begin, channel_end); from zero unless accumulate is non-zero.
+void mnist_nce_conv_bias_gradient_f32(
+    float *dbias, const float *dout, ptrdiff_t pixels, ptrdiff_t channels, ptrdiff_t channel_begin,
+    ptrdiff_t channel_end, int accumulate);
+
+/// Max-pooling 2×2, stride 2, SAME, for images [image_begin, image_end) of
+/// inp (B, h, w, c) into out (B, ⌈h/2⌉, ⌈w/2⌉, c). Each output is the first
+/// maximum of its window in row-major order (a later value replaces it only
+/// when strictly greater); argmax (may be NULL) receives its position
+/// dy·2 + dx. relu non-zero pools max(x, 0) instead (argmax still of x).
+void mnist_nce_max_pool_forward_f32(
+    float *restrict out, uint8_t *restrict argmax, const float *restrict inp, ptrdiff_t image_begin,
+    ptrdiff_t image_end, ptrdiff_t height, ptrdiff_t width, ptrdiff_t channels, int relu);
+
+/// Routes dout to each window's argmax and zero to its other values, for
+/// images [image_begin, image_end); every value of dinp in range is
+/// written. positive_only (may be NULL) is the pooled output: where it is
+/// not positive, the window gets zeros (ReLU's backward folded in).
+void mnist_nce_max_pool_backward_f32(
+    float *restrict dinp, const float *restrict dout, const uint8_t *restrict argmax,
+    const float *restrict positive_only, ptrdiff_t image_begin, ptrdiff_t image_end, ptrdiff_t height,
+    ptrdiff_t width, ptrdiff_t channels);
+
 #endif

@@ -1,30 +1,99 @@
-/// Inverted dropout, as TensorFlow's `tf.nn.dropout`: each unit is kept
-/// with probability 1 − rate and kept units are scaled by 1/(1 − rate), so
-/// the layer is the identity at inference.
-public enum Dropout {
-    /// Draws a mask and applies it in place.
+import SampledLosses
+
+/// Dropout as TensorFlow's `tf.nn.dropout(x, rate)` defines it: in training
+/// each unit is kept with probability 1 − rate and scaled by 1 / (1 − rate),
+/// and dropped units are exactly zero; at inference the layer is the
+/// identity.
+///
+/// The mask comes from the caller's generator, one uniform draw per unit in
+/// index order (unit i uses the low 32 bits of output i/2 of the generator
+/// when i is even and the high 32 bits when odd; u = bits / 2³², kept when
+/// u ≥ rate, as TensorFlow keeps `uniform >= rate`), so a generator state
+/// gives one mask on every platform. The mask is stored in a buffer the
+/// layer owns (allocated once for `maxCount` units), and backward applies
+/// it to the gradient.
+public final class Dropout<T: NetworkScalar> {
+    /// The probability of dropping a unit, in [0, 1).
+    public let rate: Double
+    /// The most units a call may take.
+    public let maxCount: Int
+    /// What a kept unit is multiplied by: `T(1 / (1 − rate))`.
+    public let scale: T
+    /// Per unit of the last mask: `scale` if kept, 0 if dropped.
+    public let mask: UnsafeMutablePointer<T>
+    /// Units covered by the last mask (0 before the first).
+    public private(set) var maskCount = 0
+    /// Units with u < threshold / 2³² are dropped: threshold = ⌈rate · 2³²⌉.
+    let threshold: UInt64
+
+    /// - Precondition: `0 ≤ rate < 1`, `maxCount ≥ 0`.
+    public init(rate: Double, maxCount: Int) {
+        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
+        precondition(maxCount >= 0, "maxCount must not be negative")
+        self.rate = rate
+        self.maxCount = maxCount
+        scale = T(1 / (1 - rate))
+        threshold = UInt64((rate * 0x1p32).rounded(.up))
+        mask = .allocate(capacity: max(1, maxCount))
+        mask.initialize(repeating: 0, count: max(1, maxCount))
+    }
+
+    deinit { mask.deallocate() }
+
+    /// Draws a new mask for `count` units from `generator`
+    /// (⌈count / 2⌉ outputs; none when `rate` is 0, which keeps every unit).
     ///
-    /// x and mask are (count); mask receives 1/(1 − rate) or 0 per unit,
-    /// drawn in index order from `rng` (one draw per unit).
-    public static func forward<T: NetworkScalar>(
-        _ x: UnsafeMutablePointer<T>, mask: UnsafeMutablePointer<T>, count: Int, rate: Double,
-        using rng: inout some RandomNumberGenerator
-    ) {
-        let scale = T(1 / (1 - rate))
-        // A unit is kept when a uniform draw in [0, 1) on a 2⁻³² grid is at
-        // least `rate`, as TensorFlow compares its uniform tensor.
-        let threshold = UInt64((rate * 4_294_967_296).rounded(.up))
-        for i in 0..<count {
-            let keep = rng.next() >> 32 >= threshold
-            mask[i] = keep ? scale : 0
-            x[i] *= mask[i]
+    /// - Precondition: `0 ≤ count ≤ maxCount`.
+    @_specialize(where T == Float, G == SeededGenerator)
+    @_specialize(where T == Double, G == SeededGenerator)
+    public func drawMask<G: RandomNumberGenerator>(count: Int, using generator: inout G) {
+        precondition(count >= 0 && count <= maxCount, "count \(count) outside 0...\(maxCount)")
+        maskCount = count
+        guard threshold > 0 else {
+            mask.update(repeating: scale, count: count)
+            return
+        }
+        var i = 0
+        while i < count {
+            let bits = generator.next()
+            mask[i] = bits & 0xFFFF_FFFF >= threshold ? scale : 0
+            if i + 1 < count { mask[i + 1] = bits >> 32 >= threshold ? scale : 0 }
+            i += 2
         }
     }
 
-    /// Gradient of `forward`: dx = dout · mask, in place.
+    /// `out = inp` where the mask keeps a unit, times `scale`; 0 where it
+    /// drops one. `out` may be `inp` (in place).
     ///
-    /// dout and mask are (count).
-    public static func backward<T: NetworkScalar>(_ dout: UnsafeMutablePointer<T>, mask: UnsafePointer<T>, count: Int) {
-        for i in 0..<count { dout[i] *= mask[i] }
+    /// - Precondition: `count ≤ maskCount`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func applyMask(out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int) {
+        precondition(count >= 0 && count <= maskCount, "count \(count) exceeds the mask's \(maskCount)")
+        for i in 0..<count {
+            let m = mask[i]
+            out[i] = m == 0 ? 0 : inp[i] * m
+        }
+    }
+
+    /// Training: draws a mask for `count` units and applies it.
+    /// inp and out are (count); `out` may be `inp`.
+    public func forward<G: RandomNumberGenerator>(
+        out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int, using generator: inout G
+    ) {
+        drawMask(count: count, using: &generator)
+        applyMask(out: out, inp: inp, count: count)
+    }
+
+    /// The gradient of `forward` with the stored mask: `dinp = dout · mask`.
+    /// dout and dinp are (count); `dinp` may be `dout`.
+    public func backward(dinp: UnsafeMutablePointer<T>, dout: UnsafePointer<T>, count: Int) {
+        applyMask(out: dinp, inp: dout, count: count)
+    }
+
+    /// Inference: the identity (`out = inp`; nothing to do when they are
+    /// the same buffer).
+    public static func inference(out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int) {
+        if UnsafePointer(out) != inp { out.update(from: inp, count: count) }
     }
 }
