@@ -1,4 +1,7 @@
-/// The classifier: `x → dense(hidden, ReLU) = embed → logits = embed · Wᵀ + b`.
+/// The classifier: `x → trunk → dense(hidden, ReLU) [→ dropout] = embed →
+/// logits = embed · Wᵀ + b`, where the trunk is nothing (`ModelKind.mlp`:
+/// the dense layer reads the pixels) or the convolutional front end of
+/// TensorFlow's tutorial (`.cnn`: it reads the pooled features).
 ///
 /// Parameters and gradients live in two arenas of one layout; activations
 /// are allocated once for `maxBatch` rows and reused by every step, so a
@@ -24,14 +27,19 @@ public final class Network<T: NetworkScalar> {
     public let logits: UnsafeMutablePointer<T>
     /// (maxBatch, classes): gradient with respect to `logits`.
     public let logitsGradient: UnsafeMutablePointer<T>
-    /// (maxBatch, hidden): the last training step's dropout scale per unit
-    /// of `embed` (0 or 1/(1 − rate)); unused when the rate is 0.
-    let dropoutMask: UnsafeMutablePointer<T>
-    /// The dropout rate the last training forward pass applied.
-    private(set) var appliedDropout = 0.0
-    /// The current batch's non-zero pixels, when the hidden layer runs the
-    /// sparse kernel (Float networks only); nil for BLAS.
+    /// Dropout on `embed` in training forward passes; nil for a rate of 0.
+    let dropout: Dropout<T>?
+    /// Whether the last forward pass applied dropout (a training pass).
+    private var droppedOut = false
+    /// The current batch's non-zero dense-layer inputs (pixels or pooled
+    /// features), when the dense layer runs the sparse kernel (Float
+    /// networks only); nil for BLAS.
     let sparseInput: SparseInputBatch?
+    /// The convolutional front end (`.cnn` only).
+    let convolution: ConvolutionTrunk<T>?
+    /// The gradient entries backward passes accumulate into, which a step
+    /// zeroes first; the others (W1 and the trunk's) are overwritten.
+    private let accumulatedGradients: [ParameterLayout.Entry]
     /// Threads for the sparse kernel and the optimiser (BLAS has its own
     /// setting), started once with the network.
     public let pool: WorkerPool
@@ -39,23 +47,31 @@ public final class Network<T: NetworkScalar> {
     /// - Parameters:
     ///   - hiddenKernel: `.sparse` takes effect for Float; other scalar
     ///     types always use BLAS.
-    ///   - threads: threads for the sparse kernel.
-    /// - Precondition: `maxBatch > 0` and every size in `configuration` is
-    ///   positive (checked by the caller's option validation).
+    ///   - threads: threads for the sparse kernel and the trunk.
+    ///   - dropout: the rate `trainingForward` drops `embed`'s units at.
+    /// - Precondition: `maxBatch > 0`, every size in `configuration` is
+    ///   positive and `0 ≤ dropout < 1` (checked by the caller's option
+    ///   validation).
     public init(
         configuration: ModelConfiguration, maxBatch: Int,
-        hiddenKernel: HiddenKernel = .blas, threads: Int = 1
+        hiddenKernel: HiddenKernel = .blas, threads: Int = 1, dropout: Double = 0
     ) {
         precondition(maxBatch > 0)
         self.configuration = configuration
         self.maxBatch = maxBatch
         pool = WorkerPool(threads: max(1, threads))
         sparseInput = hiddenKernel == .sparse && T.self == Float.self
-            ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.inputSize) : nil
+            ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
+        convolution = configuration.kind == .cnn
+            ? ConvolutionTrunk(
+                height: configuration.imageHeight, width: configuration.imageWidth, maxBatch: maxBatch, pool: pool)
+            : nil
+        typealias Name = ModelConfiguration.TensorName
+        let overwritten: Set<String> = [Name.hiddenWeight, Name.conv1Filter, Name.conv1Bias, Name.conv2Filter, Name.conv2Bias]
         let layout = configuration.parameterLayout
+        accumulatedGradients = layout.entries.filter { !overwritten.contains($0.name) }
         parameters = ParameterArena(layout: layout)
         gradients = ParameterArena(layout: layout)
-        typealias Name = ModelConfiguration.TensorName
         hiddenWeight = layout.entry(Name.hiddenWeight)!
         hiddenBias = layout.entry(Name.hiddenBias)!
         outputWeight = layout.entry(Name.outputWeight)!
@@ -69,8 +85,7 @@ public final class Network<T: NetworkScalar> {
         embedGradient.initialize(repeating: 0, count: maxBatch * h)
         logits.initialize(repeating: 0, count: maxBatch * c)
         logitsGradient.initialize(repeating: 0, count: maxBatch * c)
-        dropoutMask = .allocate(capacity: maxBatch * h)
-        dropoutMask.initialize(repeating: 1, count: maxBatch * h)
+        self.dropout = dropout > 0 ? Dropout(rate: dropout, maxCount: maxBatch * h) : nil
     }
 
     deinit {
@@ -78,7 +93,6 @@ public final class Network<T: NetworkScalar> {
         embedGradient.deallocate()
         logits.deallocate()
         logitsGradient.deallocate()
-        dropoutMask.deallocate()
     }
 
     /// A pointer reinterpreted as Float; used only on the sparse path, which
@@ -95,75 +109,93 @@ public final class Network<T: NetworkScalar> {
     @inlinable public var outputWeightPointer: UnsafeMutablePointer<T> { parameters.pointer(outputWeight) }
     @inlinable public var outputBiasPointer: UnsafeMutablePointer<T> { parameters.pointer(outputBias) }
 
-    /// Hidden layer forward: `embed = relu(x · W1ᵀ + b1)`.
+    /// Inference forward pass: `embed = relu(trunk(x) · W1 + b1)`.
     ///
-    /// x is (B, inputs), embed is (B, hidden). - Precondition: B ≤ maxBatch.
+    /// x is (B, H·W) (one channel, NHWC), embed is (B, hidden).
+    /// - Precondition: B ≤ maxBatch.
     public func embedForward(_ x: UnsafePointer<T>, batch: Int) {
+        droppedOut = false
         let h = configuration.hiddenUnits
+        let input = denseInput(x, batch: batch)
         if let sparseInput {
-            sparseInput.load(Self.floats(x), batch: batch)
+            sparseInput.load(Self.floats(input), batch: batch)
             SparseInputDense.forward(
                 out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),
                 bias: Self.floats(parameters.pointer(hiddenBias)), batch: sparseInput,
                 outputs: h, pool: pool)
-            ReLU.forward(embed, count: batch * h)
-            return
+        } else {
+            Dense.forward(
+                out: embed, inp: input, weight: parameters.pointer(hiddenWeight),
+                bias: parameters.pointer(hiddenBias),
+                batch: batch, inputs: configuration.denseInputs, outputs: h, layout: .inputMajor)
         }
-        Dense.forward(
-            out: embed, inp: x, weight: parameters.pointer(hiddenWeight),
-            bias: parameters.pointer(hiddenBias),
-            batch: batch, inputs: configuration.inputSize, outputs: h, layout: .inputMajor)
         ReLU.forward(embed, count: batch * h)
     }
 
-    /// Training forward pass: `embedForward`, then dropout at `rate` with a
-    /// mask drawn from `rng` (no draws when the rate is 0).
-    public func trainingForward(
-        _ x: UnsafePointer<T>, batch: Int, dropout rate: Double, using rng: inout some RandomNumberGenerator
-    ) {
+    /// What the dense layer reads: the pixels, or the trunk's features
+    /// (computed here).
+    private func denseInput(_ x: UnsafePointer<T>, batch: Int) -> UnsafePointer<T> {
+        guard let convolution else { return x }
+        convolution.forward(x, parameters: ConvolutionParameters(parameters), batch: batch)
+        return UnsafePointer(convolution.features)
+    }
+
+    /// Training forward pass: `embedForward`, then dropout with a mask
+    /// drawn from `rng` (no draws when the network has no dropout).
+    public func trainingForward(_ x: UnsafePointer<T>, batch: Int, using rng: inout some RandomNumberGenerator) {
         embedForward(x, batch: batch)
-        appliedDropout = rate
-        if rate > 0 {
-            Dropout.forward(embed, mask: dropoutMask, count: batch * configuration.hiddenUnits, rate: rate, using: &rng)
+        if let dropout {
+            dropout.forward(out: embed, inp: embed, count: batch * configuration.hiddenUnits, using: &rng)
+            droppedOut = true
         }
     }
 
-    /// Hidden layer backward from `embedGradient`: overwrites the gradient
-    /// of W1 (this layer is its only user, so it needs no zeroing) and
+    /// Backward pass from `embedGradient` through the dense layer and the
+    /// trunk: overwrites the gradients of W1 and of the trunk's tensors
+    /// (their layers are their only users, so they need no zeroing) and
     /// accumulates into that of b1. Clobbers `embedGradient`.
     ///
-    /// x is (B, inputs), embedGradient is (B, hidden).
+    /// x is the batch the last forward pass saw; embedGradient is (B, hidden).
     public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
-        if appliedDropout > 0 {
+        if let dropout, droppedOut {
             // A dropped unit's embed is 0, so the ReLU mask below also
             // zeroes its gradient; kept units still need the scale.
-            Dropout.backward(embedGradient, mask: dropoutMask, count: batch * h)
+            dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
         }
         ReLU.backward(embedGradient, out: embed, count: batch * h)
+        let input = convolution.map { UnsafePointer($0.features) } ?? x
         if let sparseInput {
-            // The sparse batch still holds this x, loaded by embedForward.
+            // The sparse batch still holds this input, loaded by embedForward.
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
                 batch: sparseInput, outputs: h, accumulate: false, pool: pool)
-            return
+        } else {
+            Dense.backward(
+                dinp: nil, dweight: gradients.pointer(hiddenWeight),
+                dbias: gradients.pointer(hiddenBias), dout: embedGradient,
+                inp: input, weight: parameters.pointer(hiddenWeight),
+                batch: batch, inputs: configuration.denseInputs, outputs: h,
+                layout: .inputMajor, accumulate: false)
         }
-        Dense.backward(
-            dinp: nil, dweight: gradients.pointer(hiddenWeight),
-            dbias: gradients.pointer(hiddenBias), dout: embedGradient,
-            inp: x, weight: parameters.pointer(hiddenWeight),
-            batch: batch, inputs: configuration.inputSize, outputs: h,
-            layout: .inputMajor, accumulate: false)
+        guard let convolution else { return }
+        // features gradient (B, F) = embedGradient (B, hidden) · W1ᵀ, W1 (F, hidden)
+        T.gemm(
+            transposeA: false, transposeB: true, m: batch, n: configuration.denseInputs, k: h,
+            alpha: 1, a: embedGradient, lda: h, b: parameters.pointer(hiddenWeight), ldb: h,
+            beta: 0, c: convolution.featuresGradient, ldc: configuration.denseInputs)
+        convolution.backward(
+            x, parameters: ConvolutionParameters(parameters), gradients: ConvolutionParameters(gradients),
+            batch: batch)
     }
 
-    /// Zeroes the gradients that backward passes accumulate into: every one
-    /// but the hidden weight's, which `embedBackward` overwrites.
-    @inlinable
+    /// Zeroes the gradients that backward passes accumulate into: all but
+    /// those `embedBackward` overwrites.
     public func zeroAccumulatedGradients() {
-        let start = hiddenWeight.offset + hiddenWeight.count
-        precondition(hiddenWeight.offset == 0, "the hidden weight must lead the layout")
-        (gradients.base + start).update(repeating: 0, count: parameters.layout.totalCount - start)
+        for entry in accumulatedGradients {
+            gradients.pointer(entry).update(repeating: 0, count: entry.count)
+        }
     }
 
     /// Output layer forward over all classes: `logits = embed · Wᵀ + b`.

@@ -79,7 +79,8 @@ public final class Trainer {
         dropout = RandomStream.dropout.generator(seed: configuration.seed)
         network = Network(
             configuration: configuration.model, maxBatch: configuration.batchSize,
-            hiddenKernel: configuration.hiddenKernel, threads: configuration.threads)
+            hiddenKernel: configuration.hiddenKernel, threads: configuration.threads,
+            dropout: configuration.dropout)
         network.initialize(using: &initialization)
         optimizer = Optimizer(
             kind: configuration.optimizer, layout: network.parameters.layout, pool: network.pool)
@@ -114,7 +115,7 @@ public final class Trainer {
     func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
         let rows = batches.load(batch: index)
         finished(.loadBatch)
-        network.trainingForward(batches.pixels, batch: rows, dropout: configuration.dropout, using: &dropout)
+        network.trainingForward(batches.pixels, batch: rows, using: &dropout)
         network.zeroAccumulatedGradients()
         finished(.hiddenForward)
         let loss: Float
