@@ -53,6 +53,38 @@ final class CheckpointInteropTests: CommandTestCase {
         XCTAssertEqual(run.status, 65, "the reference loader should reject what eval rejects: \(run.summary)")
     }
 
+    /// A CNN checkpoint holds TensorFlow's layouts, and numpy, running the
+    /// tutorial network on its tensors as TensorFlow defines each layer,
+    /// scores the test split exactly as `eval` does.
+    func testNumpyReproducesEvalOnACNNCheckpoint() throws {
+        try requireReferenceImplementation()
+        let data = try makeDataSet(trainCount: 600, testCount: 200)
+        let path = scratchPath("cnn.safetensors")
+        try train(data, output: path, ["--model", "cnn", "--steps", "80", "--batch-size", "16", "--loss", "softmax", "--schedule", "constant"])
+        let run = try CommandRunner.runTool(Self.python, [Self.script, path], scratch: scratch)
+        XCTAssertEqual(run.status, 0, run.summary)
+        let report = try jsonObject(run.stdout)
+        let tensors = try XCTUnwrap(report["tensors"] as? [[String: Any]], run.stdout)
+        var shapes: [String: [Int]] = [:]
+        for tensor in tensors { shapes[try XCTUnwrap(tensor["name"] as? String)] = tensor["shape"] as? [Int] }
+        XCTAssertEqual(shapes, [
+            "conv1.filter": [5, 5, 1, 32], "conv1.bias": [32], "conv2.filter": [5, 5, 32, 64], "conv2.bias": [64],
+            "hidden.weight": [3136, 32], "hidden.bias": [32], "output.weight": [10, 32], "output.bias": [10],
+        ])
+        let metadata = try XCTUnwrap(report["metadata"] as? [String: String])
+        XCTAssertEqual(metadata["model"], "cnn")
+        XCTAssertEqual(metadata["image_height"], "28")
+        XCTAssertEqual(metadata["dense_inputs"], "3136")
+
+        let eval = try mnistNCE(["eval", "--checkpoint", path, "--json"])
+        assertSuccess(eval)
+        let evaluation = try jsonObject(eval.stdout)
+        XCTAssertEqual(evaluation["model"] as? String, "cnn")
+        let numpy = try numpyEvaluation(path, data: data.folder)
+        XCTAssertEqual(evaluation["correct"] as? Int, numpy["correct"] as? Int, "eval \(evaluation) vs numpy \(numpy)")
+        XCTAssertGreaterThan(try XCTUnwrap(evaluation["accuracy"] as? Double), 0.3, "the run should have learned something")
+    }
+
     /// A checkpoint written before format 2 (the committed fixture, an
     /// MLP made by an earlier build) still loads and evaluates, and numpy,
     /// reading its tensors through safetensors, scores it the same.
