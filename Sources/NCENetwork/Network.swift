@@ -114,9 +114,55 @@ public final class Network<T: NetworkScalar> {
     /// x is (B, H·W) (one channel, NHWC), embed is (B, hidden).
     /// - Precondition: B ≤ maxBatch.
     public func embedForward(_ x: UnsafePointer<T>, batch: Int) {
+        denseForward(trunkForward(x, batch: batch), batch: batch)
+    }
+
+    /// Training forward pass: `embedForward`, then dropout with a mask
+    /// drawn from `rng` (no draws when the network has no dropout).
+    public func trainingForward(_ x: UnsafePointer<T>, batch: Int, using rng: inout some RandomNumberGenerator) {
+        denseForward(trunkForward(x, batch: batch), batch: batch, using: &rng)
+    }
+
+    /// Backward pass from `embedGradient` through the dense layer and the
+    /// trunk: overwrites the gradients of W1 and of the trunk's tensors
+    /// (their layers are their only users, so they need no zeroing) and
+    /// accumulates into that of b1. Clobbers `embedGradient`.
+    ///
+    /// x is the batch the last forward pass saw; embedGradient is (B, hidden).
+    public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
+        denseBackward(denseInput(x), batch: batch)
+        trunkBackward(x, batch: batch)
+    }
+
+    /// The trunk's forward pass: returns what the dense layer reads, the
+    /// pixels themselves (MLP) or the pooled features (CNN), (B, denseInputs).
+    public func trunkForward(_ x: UnsafePointer<T>, batch: Int) -> UnsafePointer<T> {
+        convolution?.forward(x, parameters: ConvolutionParameters(parameters), batch: batch)
+        return denseInput(x)
+    }
+
+    /// What the dense layer reads for input x: x, or the trunk's features.
+    public func denseInput(_ x: UnsafePointer<T>) -> UnsafePointer<T> {
+        convolution.map { UnsafePointer($0.features) } ?? x
+    }
+
+    /// `embed = relu(input · W1 + b1)`, then dropout when `rng` is given.
+    ///
+    /// input is (B, denseInputs), embed is (B, hidden).
+    public func denseForward(
+        _ input: UnsafePointer<T>, batch: Int, using rng: inout some RandomNumberGenerator
+    ) {
+        denseForward(input, batch: batch)
+        if let dropout {
+            dropout.forward(out: embed, inp: embed, count: batch * configuration.hiddenUnits, using: &rng)
+            droppedOut = true
+        }
+    }
+
+    /// `embed = relu(input · W1 + b1)`, without dropout.
+    public func denseForward(_ input: UnsafePointer<T>, batch: Int) {
         droppedOut = false
         let h = configuration.hiddenUnits
-        let input = denseInput(x, batch: batch)
         if let sparseInput {
             sparseInput.load(Self.floats(input), batch: batch)
             SparseInputDense.forward(
@@ -132,31 +178,10 @@ public final class Network<T: NetworkScalar> {
         ReLU.forward(embed, count: batch * h)
     }
 
-    /// What the dense layer reads: the pixels, or the trunk's features
-    /// (computed here).
-    private func denseInput(_ x: UnsafePointer<T>, batch: Int) -> UnsafePointer<T> {
-        guard let convolution else { return x }
-        convolution.forward(x, parameters: ConvolutionParameters(parameters), batch: batch)
-        return UnsafePointer(convolution.features)
-    }
-
-    /// Training forward pass: `embedForward`, then dropout with a mask
-    /// drawn from `rng` (no draws when the network has no dropout).
-    public func trainingForward(_ x: UnsafePointer<T>, batch: Int, using rng: inout some RandomNumberGenerator) {
-        embedForward(x, batch: batch)
-        if let dropout {
-            dropout.forward(out: embed, inp: embed, count: batch * configuration.hiddenUnits, using: &rng)
-            droppedOut = true
-        }
-    }
-
-    /// Backward pass from `embedGradient` through the dense layer and the
-    /// trunk: overwrites the gradients of W1 and of the trunk's tensors
-    /// (their layers are their only users, so they need no zeroing) and
-    /// accumulates into that of b1. Clobbers `embedGradient`.
-    ///
-    /// x is the batch the last forward pass saw; embedGradient is (B, hidden).
-    public func embedBackward(_ x: UnsafePointer<T>, batch: Int) {
+    /// The dense layer's backward pass from `embedGradient` (dropout, ReLU,
+    /// weights), and for the CNN the gradient of its input. Clobbers
+    /// `embedGradient`.
+    public func denseBackward(_ input: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
         if let dropout, droppedOut {
             // A dropped unit's embed is 0, so the ReLU mask below also
@@ -164,9 +189,8 @@ public final class Network<T: NetworkScalar> {
             dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
         }
         ReLU.backward(embedGradient, out: embed, count: batch * h)
-        let input = convolution.map { UnsafePointer($0.features) } ?? x
         if let sparseInput {
-            // The sparse batch still holds this input, loaded by embedForward.
+            // The sparse batch still holds this input, loaded by denseForward.
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
@@ -185,7 +209,12 @@ public final class Network<T: NetworkScalar> {
             transposeA: false, transposeB: true, m: batch, n: configuration.denseInputs, k: h,
             alpha: 1, a: embedGradient, lda: h, b: parameters.pointer(hiddenWeight), ldb: h,
             beta: 0, c: convolution.featuresGradient, ldc: configuration.denseInputs)
-        convolution.backward(
+    }
+
+    /// The trunk's backward pass from the features' gradient that
+    /// `denseBackward` left; nothing for the MLP.
+    public func trunkBackward(_ x: UnsafePointer<T>, batch: Int) {
+        convolution?.backward(
             x, parameters: ConvolutionParameters(parameters), gradients: ConvolutionParameters(gradients),
             batch: batch)
     }

@@ -104,9 +104,11 @@ public final class Trainer {
     /// The parts of a training step, in order, for profiling.
     public enum Phase: String, CaseIterable, Sendable {
         case loadBatch = "load batch"
+        case trunkForward = "conv trunk forward"
         case hiddenForward = "hidden forward"
         case loss = "output loss forward+backward"
         case hiddenBackward = "hidden backward"
+        case trunkBackward = "conv trunk backward"
         case update = "optimizer update"
     }
 
@@ -115,7 +117,9 @@ public final class Trainer {
     func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
         let rows = batches.load(batch: index)
         finished(.loadBatch)
-        network.trainingForward(batches.pixels, batch: rows, using: &dropout)
+        let input = network.trunkForward(batches.pixels, batch: rows)
+        finished(.trunkForward)
+        network.denseForward(input, batch: rows, using: &dropout)
         network.zeroAccumulatedGradients()
         finished(.hiddenForward)
         let loss: Float
@@ -125,8 +129,10 @@ public final class Trainer {
             throw .lossFailed(error.description)
         }
         finished(.loss)
-        network.embedBackward(batches.pixels, batch: rows)
+        network.denseBackward(input, batch: rows)
         finished(.hiddenBackward)
+        network.trunkBackward(batches.pixels, batch: rows)
+        finished(.trunkBackward)
         let rate = configuration.schedule.rate(
             base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
         optimizer.step(parameters: network.parameters, gradients: network.gradients, rate: Float(rate))
