@@ -111,10 +111,12 @@ public struct Checkpoint {
     /// and shape against that configuration.
     ///
     /// - Parameters:
-    ///   - maxBatch: rows the rebuilt network may take per pass.
+    ///   - maxBatch: rows the rebuilt network may take per pass; nil takes
+    ///     1,000 for the MLP and 100 for the CNN, whose per-image buffers
+    ///     are about 200 times the MLP's.
     ///   - threads: threads for the rebuilt network's hidden layer; nil
     ///     keeps the count it was trained with.
-    public static func load(path: String, maxBatch: Int = 1_000, threads: Int? = nil) throws(CheckpointError) -> Checkpoint {
+    public static func load(path: String, maxBatch: Int? = nil, threads: Int? = nil) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
             archive = try SafeTensorsFile.read(path: path)
@@ -161,7 +163,7 @@ public struct Checkpoint {
             }
         }
         let network = Network<Float>(
-            configuration: configuration.model, maxBatch: maxBatch,
+            configuration: configuration.model, maxBatch: maxBatch ?? (configuration.model.kind == .cnn ? 100 : 1_000),
             hiddenKernel: configuration.hiddenKernel, threads: threads ?? configuration.threads)
         for entry in network.parameters.layout.entries {
             let values: [Float]
