@@ -133,6 +133,12 @@ struct TrainCommand: ParsableCommand {
             "checkpoint": summary.checkpoint,
         ]
         if let v = summary.validationAccuracy { object["validation_accuracy"] = v }
+        if c.model.kind == .cnn {
+            let algorithms = [1, ModelConfiguration.Convolution.firstChannels].map {
+                Conv2DAlgorithm.automatic(for: Float.self, inChannels: $0).rawValue
+            }
+            object["conv_kernels"] = "conv1 \(algorithms[0]), conv2 \(algorithms[1]), \(ConvolutionInstructionSet.current)"
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -9,5 +9,6 @@ struct NCEBench: ParsableCommand {
         abstract: "Benchmarks for mnist-nce (use a release build).",
         subcommands: [
             LossScalingCommand.self, BLASCheckCommand.self, StepProfileCommand.self, ConvBenchCommand.self,
+            SgemmPeakCommand.self,
         ])
 }
