@@ -13,15 +13,16 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// The forward pass and the filter gradient from the list of non-zero
     /// inputs, skipping zeros (MNIST pixels are about 81% zeros); the input
     /// gradient as `direct`. `Float` only. For finite filters and gradients
-    /// it gives `direct`'s bits.
+    /// it gives `direct`'s bits. It does a fifth of the arithmetic on MNIST
+    /// pixels but updates outputs in memory, one non-zero input at a time;
+    /// `nce-bench conv` measured it slower than `direct` even there.
     case sparseInput = "sparse-input"
 
-    /// The fastest measured choice for scalar type `scalar`: `sparseInput`
-    /// for one input channel (image pixels), `direct` for more, and
-    /// `im2colGEMM` for scalar types other than `Float`.
+    /// The fastest measured choice for scalar type `scalar`: `direct` for
+    /// `Float` (on MNIST pixels too; see `sparseInput`), `im2colGEMM` for
+    /// other scalar types.
     public static func automatic<T: NetworkScalar>(for scalar: T.Type, inChannels: Int) -> Conv2DAlgorithm {
-        guard T.self == Float.self else { return .im2colGEMM }
-        return inChannels == 1 ? .sparseInput : .direct
+        T.self == Float.self ? .direct : .im2colGEMM
     }
 }
 
@@ -173,8 +174,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         let parts = pool?.threads ?? 1
         switch algorithm {
         case .direct:
-            run(.padInput, parts: parts)
-            run(.forwardPixels, parts: parts)
+            run(.forwardImages, parts: parts)
         case .sparseInput:
             run(.sparseForward, parts: parts)
         case .im2colGEMM:
@@ -231,10 +231,9 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     /// One stage of a call.
     enum Stage {
         case idle
-        /// direct: the input into `paddedInput`, by images.
-        case padInput
-        /// direct: the output, by pixel ranges.
-        case forwardPixels
+        /// direct: the input into `paddedInput`, then the output, by images
+        /// (each part reads only the images it padded, so one pass suffices).
+        case forwardImages
         /// sparseInput: each image's list of non-zeros, then its output, by images.
         case sparseForward
         /// im2colGEMM: columns, bias, product and ReLU, by chunks of images.
@@ -288,15 +287,14 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         switch call.stage {
         case .idle:
             break
-        case .padInput:
+        case .forwardImages:
             mnist_nce_pad_images_f32(
                 f32(paddedInput!), f32(call.inp!), images.lowerBound, images.upperBound,
                 height, width, inChannels, pad)
-        case .forwardPixels:
             mnist_nce_conv_forward_f32(
                 f32(call.out!), f32(paddedInput!), f32(call.filter!), call.bias.map { f32($0) },
-                pixels.lowerBound, pixels.upperBound, height, width, inChannels, outChannels, kernel,
-                call.relu ? 1 : 0)
+                images.lowerBound * height * width, images.upperBound * height * width, height, width,
+                inChannels, outChannels, kernel, call.relu ? 1 : 0)
         case .sparseForward:
             mnist_nce_conv_sparse_list_f32(
                 listCount!, listIndex!, f32(listValue!), f32(call.inp!), images.lowerBound,
