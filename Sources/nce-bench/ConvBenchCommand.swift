@@ -154,7 +154,9 @@ final class ConvTrunkBench {
     }
 
     func conv1(_ algorithm: Conv2DAlgorithm) -> Conv2D<Float> {
-        Conv2D<Float>(height: 28, width: 28, inChannels: 1, outChannels: Self.c1, kernel: Self.k, maxBatch: batch, algorithm: algorithm, pool: pool)
+        Conv2D<Float>(
+            height: 28, width: 28, inChannels: 1, outChannels: Self.c1, kernel: Self.k, maxBatch: batch,
+            algorithm: algorithm, computesInputGradient: false, pool: pool)
     }
 
     func conv2(_ algorithm: Conv2DAlgorithm) -> Conv2D<Float> {
@@ -262,6 +264,9 @@ final class ConvTrunkBench {
         forwardPass(automatic1, automatic2, blasThreads: 1)
         backwardPass(automatic1, automatic2, blasThreads: 1)
         print(String(format: "zeros: input %.1f%%, conv2's input (pool1 output) %.1f%%", fraction(zerosOf: x) * 100, fraction(zerosOf: p1) * 100))
+        print(String(
+            format: "scratch of the automatic layers: conv1 %.2f MB, conv2 %.2f MB",
+            Double(automatic1.scratchByteCount) / 1e6, Double(automatic2.scratchByteCount) / 1e6))
         print(String(format: "  %-44@ %11@ %11@ %15@", "layer, algorithm, pass", "median", "best", "(median)"))
 
         var bestConv1 = (forward: Double.infinity, backward: Double.infinity)

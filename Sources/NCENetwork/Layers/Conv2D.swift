@@ -52,10 +52,16 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     public let algorithm: Conv2DAlgorithm
     /// Threads for the kernels; nil runs on the calling thread.
     public let pool: WorkerPool?
+    /// Whether `backward` may compute the input gradient (false for a first
+    /// layer, which then holds no scratch for it).
+    public let computesInputGradient: Bool
 
     /// Multiply-adds per image of the forward pass (each of the two
     /// gradients costs as many).
     public var multiplyAddsPerImage: Int { height * width * kernel * kernel * inChannels * outChannels }
+
+    /// Bytes of scratch memory the layer holds.
+    public let scratchByteCount: Int
 
     let pad: Int
     /// Values in one image of the input (H·W·C), and one row of the im2col
@@ -90,6 +96,8 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     ///
     /// - Parameters:
     ///   - algorithm: nil picks `Conv2DAlgorithm.automatic`.
+    ///   - computesInputGradient: false for a first layer: `backward` then
+    ///     takes no `dinp`, and the scratch for it is not allocated.
     ///   - pool: threads for the kernels. With `.im2colGEMM` each thread
     ///     calls BLAS, so BLAS itself should run one thread
     ///     (`BLASThreads.set(1)`).
@@ -98,7 +106,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     ///   fit in `Int32`.
     public init(
         height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int, maxBatch: Int,
-        algorithm: Conv2DAlgorithm? = nil, pool: WorkerPool? = nil
+        algorithm: Conv2DAlgorithm? = nil, computesInputGradient: Bool = true, pool: WorkerPool? = nil
     ) {
         precondition(
             height > 0 && width > 0 && inChannels > 0 && outChannels > 0 && maxBatch > 0,
@@ -116,18 +124,21 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         self.maxBatch = maxBatch
         self.algorithm = algorithm
         self.pool = pool
+        self.computesInputGradient = computesInputGradient
         pad = (kernel - 1) / 2
         inputSize = height * width * inChannels
         windowSize = kernel * kernel * inChannels
         imagesPerChunk = max(1, 1024 / (height * width))
 
+        var bytes = 0
         func zeros<U: Numeric>(_ count: Int, as: U.Type = U.self) -> UnsafeMutablePointer<U> {
             let pointer = UnsafeMutablePointer<U>.allocate(capacity: count)
             pointer.initialize(repeating: 0, count: count)
+            bytes += count * MemoryLayout<U>.stride
             return pointer
         }
         let paddedPixels = maxBatch * (height + kernel - 1) * (width + kernel - 1)
-        let needsGradientPadding = algorithm == .direct || algorithm == .sparseInput
+        let needsGradientPadding = computesInputGradient && (algorithm == .direct || algorithm == .sparseInput)
         paddedInput = algorithm == .direct ? zeros(paddedPixels * inChannels) : nil
         paddedGradient = needsGradientPadding ? zeros(paddedPixels * outChannels) : nil
         flippedFilter = needsGradientPadding ? zeros(windowSize * outChannels) : nil
@@ -142,6 +153,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
             listIndex = nil
             listValue = nil
         }
+        scratchByteCount = bytes
     }
 
     deinit {
@@ -193,8 +205,9 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     /// dout is (B, H, W, OC), inp and dinp are (B, H, W, C), filter and
     /// dfilter are (k, k, C, OC), dbias is (OC).
     ///
-    /// - Precondition: `0 ≤ batch ≤ maxBatch`; the written buffers do not
-    ///   overlap each other or the inputs.
+    /// - Precondition: `0 ≤ batch ≤ maxBatch`; `dinp` is nil unless
+    ///   `computesInputGradient`; the written buffers do not overlap each
+    ///   other or the inputs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func backward(
@@ -203,6 +216,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         filter: UnsafePointer<T>, batch: Int, accumulate: Bool = true
     ) {
         precondition(batch >= 0 && batch <= maxBatch, "batch \(batch) outside 0...\(maxBatch)")
+        precondition(dinp == nil || computesInputGradient, "this Conv2D was made without an input gradient")
         guard batch > 0 else {
             if !accumulate {
                 dfilter.update(repeating: 0, count: windowSize * outChannels)
