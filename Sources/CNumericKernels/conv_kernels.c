@@ -22,7 +22,7 @@
 #define ISA(name) name##_portable
 #define VL 4
 #define FORWARD_TILES X(4, 4)
-#define GRADIENT_TILES X(4, 4)
+#define GRADIENT_TILES X(4, 4, 2)
 #include "conv_kernels_body.h"
 #undef ISA
 #undef VL
@@ -37,7 +37,7 @@
 #define ISA(name) name##_avx2
 #define VL 8
 #define FORWARD_TILES X(2, 6) X(1, 12)
-#define GRADIENT_TILES X(2, 6) X(1, 12)
+#define GRADIENT_TILES X(2, 6, 3) X(1, 12, 4)
 #include "conv_kernels_body.h"
 #undef ISA
 #undef VL
@@ -51,7 +51,7 @@
 #define ISA(name) name##_avx512
 #define VL 16
 #define FORWARD_TILES X(4, 6) X(2, 12) X(1, 12)
-#define GRADIENT_TILES X(4, 6) X(2, 12) X(1, 12)
+#define GRADIENT_TILES X(4, 6, 3) X(2, 12, 4) X(1, 12, 4)
 #include "conv_kernels_body.h"
 #undef ISA
 #undef VL

@@ -4,7 +4,8 @@
 //   VL                floats per vector
 //   FORWARD_TILES     the (vectors, pixels) tiles of the forward kernel, as
 //                     X(v, px) entries, widest first
-//   GRADIENT_TILES    the (vectors, rows) tiles of the filter gradient
+//   GRADIENT_TILES    the (vectors, rows, rows of the tail tiles) tiles of
+//                     the filter gradient
 // and pushing a target attribute onto every function. Everything here is
 // static and forced inline into the per-set entry points, so each set gets
 // its own copy compiled for it.
@@ -195,11 +196,17 @@ ENTRY void ISA(conv_filter_gradient)(
     for (ptrdiff_t b = 0; b < batch; b++) {
         int from_zero = b == 0 && !accumulate;
         ptrdiff_t co = 0;
-#define X(V, ROWS)                                                                                       \
+        // Whole tiles of ROWS rows, then the rest in tiles of TAIL rows,
+        // so that a short remainder does not cost a whole tile.
+#define X(V, ROWS, TAIL)                                                                                 \
         for (; co + (V) * VL <= cout; co += (V) * VL) {                                                  \
-            for (ptrdiff_t m0 = row_begin; m0 < row_end; m0 += (ROWS)) {                                 \
-                ptrdiff_t count = row_end - m0 < (ROWS) ? row_end - m0 : (ROWS);                         \
-                ISA(gradient_tile)((V), (ROWS), dfilter, padded, dout, b, m0, count, height, width, cin, \
+            ptrdiff_t m0 = row_begin;                                                                    \
+            for (; m0 + (ROWS) <= row_end; m0 += (ROWS))                                                 \
+                ISA(gradient_tile)((V), (ROWS), dfilter, padded, dout, b, m0, (ROWS), height, width,     \
+                                   cin, cout, k, co, from_zero);                                         \
+            for (; m0 < row_end; m0 += (TAIL)) {                                                         \
+                ptrdiff_t count = row_end - m0 < (TAIL) ? row_end - m0 : (TAIL);                         \
+                ISA(gradient_tile)((V), (TAIL), dfilter, padded, dout, b, m0, count, height, width, cin, \
                                    cout, k, co, from_zero);                                              \
             }                                                                                            \
         }

@@ -154,7 +154,9 @@ final class ConvTrunkBench {
     }
 
     func conv1(_ algorithm: Conv2DAlgorithm) -> Conv2D<Float> {
-        Conv2D<Float>(height: 28, width: 28, inChannels: 1, outChannels: Self.c1, kernel: Self.k, maxBatch: batch, algorithm: algorithm, pool: pool)
+        Conv2D<Float>(
+            height: 28, width: 28, inChannels: 1, outChannels: Self.c1, kernel: Self.k, maxBatch: batch,
+            algorithm: algorithm, computesInputGradient: false, pool: pool)
     }
 
     func conv2(_ algorithm: Conv2DAlgorithm) -> Conv2D<Float> {
@@ -176,17 +178,66 @@ final class ConvTrunkBench {
         dropout.forward(out: &dropped, inp: hidden, count: b * Self.units, using: &rng)
     }
 
+    /// Runs the dense layer's forward product, or its two gradient
+    /// products, split over the worker pool (BLAS one thread).
+    func splitDense(backward: Bool) {
+        hidden.withUnsafeMutableBufferPointer { out in
+            dFcWeight.withUnsafeMutableBufferPointer { dweight in
+                dP2.withUnsafeMutableBufferPointer { dinp in
+                    p2.withUnsafeBufferPointer { inp in
+                        fcWeight.withUnsafeBufferPointer { weight in
+                            fcBias.withUnsafeBufferPointer { bias in
+                                dDropped.withUnsafeBufferPointer { dout in
+                                    var dense = SplitDense(
+                                        batch: batch, inputs: features, outputs: Self.units,
+                                        inp: inp.baseAddress!, weight: weight.baseAddress!, bias: bias.baseAddress!,
+                                        dout: dout.baseAddress!, out: out.baseAddress!,
+                                        dweight: dweight.baseAddress!, dinp: dinp.baseAddress!)
+                                    if backward {
+                                        SplitDense.run(&dense, .weightGradient, pool: pool)
+                                        SplitDense.run(&dense, .inputGradient, pool: pool)
+                                    } else {
+                                        SplitDense.run(&dense, .forward, pool: pool)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// BLAS with `blasThreads` threads, or split over the pool when 0.
     func denseForward(blasThreads: Int) {
+        if blasThreads == 0 {
+            splitDense(backward: false)
+            ReLU.forward(&hidden, count: hidden.count)
+            return
+        }
         if blasThreads > 1 { BLASThreads.set(blasThreads) }
         Dense.forward(out: &hidden, inp: p2, weight: fcWeight, bias: fcBias, batch: batch, inputs: features, outputs: Self.units, layout: .inputMajor)
         ReLU.forward(&hidden, count: hidden.count)
         if blasThreads > 1 { BLASThreads.set(1) }
     }
 
+    /// The dense layer's gradients from dDropped (BLAS with `blasThreads`
+    /// threads, or split over the pool when 0); the bias gradient summed
+    /// on the calling thread.
     func denseBackward(blasThreads: Int) {
+        if blasThreads == 0 {
+            splitDense(backward: true)
+            dFcBias.withUnsafeMutableBufferPointer { dbias in
+                dbias.update(repeating: 0)
+                for row in 0..<batch {
+                    for o in 0..<Self.units { dbias[o] += dDropped[row * Self.units + o] }
+                }
+            }
+            return
+        }
         if blasThreads > 1 { BLASThreads.set(blasThreads) }
         Dense.backward(
-            dinp: &dP2, dweight: &dFcWeight, dbias: &dFcBias, dout: dHidden, inp: p2, weight: fcWeight,
+            dinp: &dP2, dweight: &dFcWeight, dbias: &dFcBias, dout: dDropped, inp: p2, weight: fcWeight,
             batch: batch, inputs: features, outputs: Self.units, layout: .inputMajor, accumulate: false)
         if blasThreads > 1 { BLASThreads.set(1) }
     }
@@ -196,11 +247,7 @@ final class ConvTrunkBench {
         let b = batch
         dropout.backward(dinp: &dDropped, dout: dHidden, count: b * Self.units)
         ReLU.backward(&dDropped, out: hidden, count: hidden.count)
-        if blasThreads > 1 { BLASThreads.set(blasThreads) }
-        Dense.backward(
-            dinp: &dP2, dweight: &dFcWeight, dbias: &dFcBias, dout: dDropped, inp: p2, weight: fcWeight,
-            batch: b, inputs: features, outputs: Self.units, layout: .inputMajor, accumulate: false)
-        if blasThreads > 1 { BLASThreads.set(1) }
+        denseBackward(blasThreads: blasThreads)
         MaxPool2D.backward(dinp: &dA2, dout: dP2, argmax: argmax2, positiveOnly: p2, batch: b, height: 14, width: 14, channels: Self.c2, pool: pool)
         conv2.backward(dinp: &dP1, dfilter: &dFilter2, dbias: &dBias2, dout: dA2, inp: p1, filter: filter2, batch: b, accumulate: false)
         MaxPool2D.backward(dinp: &dA1, dout: dP1, argmax: argmax1, positiveOnly: p1, batch: b, height: 28, width: 28, channels: Self.c1, pool: pool)
@@ -217,6 +264,9 @@ final class ConvTrunkBench {
         forwardPass(automatic1, automatic2, blasThreads: 1)
         backwardPass(automatic1, automatic2, blasThreads: 1)
         print(String(format: "zeros: input %.1f%%, conv2's input (pool1 output) %.1f%%", fraction(zerosOf: x) * 100, fraction(zerosOf: p1) * 100))
+        print(String(
+            format: "scratch of the automatic layers: conv1 %.2f MB, conv2 %.2f MB",
+            Double(automatic1.scratchByteCount) / 1e6, Double(automatic2.scratchByteCount) / 1e6))
         print(String(format: "  %-44@ %11@ %11@ %15@", "layer, algorithm, pass", "median", "best", "(median)"))
 
         var bestConv1 = (forward: Double.infinity, backward: Double.infinity)
@@ -258,11 +308,12 @@ final class ConvTrunkBench {
         line("pool2 14×14×64 forward", pool2Forward)
         line("pool2 backward (+ReLU mask)", pool2Backward)
         var denseTimes: [Int: (forward: Double, backward: Double)] = [:]
-        for blas in Set([1, threads]).sorted() {
+        for blas in Set([1, threads, 0]).sorted() {
+            let how = blas == 0 ? "split over the pool" : "BLAS \(blas) thr"
             let f = time { denseForward(blasThreads: blas) }
             let g = time { denseBackward(blasThreads: blas) }
-            line("dense 3136→1024 forward+ReLU, BLAS \(blas) thr", f, flops: denseFlops)
-            line("dense backward (with dinp), BLAS \(blas) thr", g, flops: 2 * denseFlops)
+            line("dense 3136→1024 forward+ReLU, \(how)", f, flops: denseFlops)
+            line("dense backward (with dinp), \(how)", g, flops: 2 * denseFlops)
             denseTimes[blas] = (f.median, g.median)
         }
         let count = batch * Self.units
@@ -277,12 +328,66 @@ final class ConvTrunkBench {
         let sum = convTrunk + fastestDense.value.forward + fastestDense.value.backward + dropForward.median + dropBackward.median
         print("trunk estimates (fwd+bwd per batch, per image, images/s):")
         print(String(format: "  sum of the fastest medians, conv layers and pools: %.3f ms, %.1f µs/image, %.0f images/s", convTrunk * 1e3, convTrunk / b * 1e6, b / convTrunk))
-        print(String(format: "  the same with dense (BLAS %d thr) and dropout:      %.3f ms, %.1f µs/image, %.0f images/s", fastestDense.key, sum * 1e3, sum / b * 1e6, b / sum))
+        let denseHow = fastestDense.key == 0 ? "split over the pool" : "BLAS \(fastestDense.key) thr"
+        print(String(format: "  the same with dense (%@) and dropout: %.3f ms, %.1f µs/image, %.0f images/s", denseHow, sum * 1e3, sum / b * 1e6, b / sum))
         let chained = time {
             forwardPass(automatic1, automatic2, blasThreads: fastestDense.key)
             backwardPass(automatic1, automatic2, blasThreads: fastestDense.key)
         }
         line("measured chain, automatic algorithms (\(automatic1.algorithm.rawValue), \(automatic2.algorithm.rawValue))", chained)
         print(String(format: "  = %.1f µs/image, %.0f images/s (median); %.0f images/s (best); no loss, no optimiser", chained.median / b * 1e6, b / chained.median, b / chained.best))
+    }
+}
+
+/// The dense layer's three products cut into fixed column (or row) blocks
+/// that the worker pool's threads share, each block one single-threaded
+/// BLAS call: a candidate for running BLAS beside the pool without its own
+/// threads. The blocks do not depend on the thread count.
+struct SplitDense {
+    enum Product { case forward, weightGradient, inputGradient }
+    static let pieces = 8
+    var product = Product.forward
+    var parts = 1
+    let batch, inputs, outputs: Int
+    let inp, weight, bias, dout: UnsafePointer<Float>
+    let out, dweight, dinp: UnsafeMutablePointer<Float>
+
+    func runPart(_ part: Int) {
+        let lower = Self.pieces * part / parts, upper = Self.pieces * (part + 1) / parts
+        for piece in lower..<upper {
+            switch product {
+            case .forward:
+                // out[:, cols] = bias[cols] + inp · W[:, cols]
+                let c0 = outputs * piece / Self.pieces, c1 = outputs * (piece + 1) / Self.pieces
+                for row in 0..<batch { (out + row * outputs + c0).update(from: bias + c0, count: c1 - c0) }
+                Float.gemm(
+                    transposeA: false, transposeB: false, m: batch, n: c1 - c0, k: inputs, alpha: 1,
+                    a: inp, lda: inputs, b: weight + c0, ldb: outputs, beta: 1, c: out + c0, ldc: outputs)
+            case .weightGradient:
+                // dW[rows, :] = inp[:, rows]ᵀ · dout
+                let r0 = inputs * piece / Self.pieces, r1 = inputs * (piece + 1) / Self.pieces
+                Float.gemm(
+                    transposeA: true, transposeB: false, m: r1 - r0, n: outputs, k: batch, alpha: 1,
+                    a: inp + r0, lda: inputs, b: dout, ldb: outputs, beta: 0, c: dweight + r0 * outputs,
+                    ldc: outputs)
+            case .inputGradient:
+                // dinp[:, cols] = dout · W[cols, :]ᵀ
+                let c0 = inputs * piece / Self.pieces, c1 = inputs * (piece + 1) / Self.pieces
+                Float.gemm(
+                    transposeA: false, transposeB: true, m: batch, n: c1 - c0, k: outputs, alpha: 1,
+                    a: dout, lda: outputs, b: weight + c0 * outputs, ldb: outputs, beta: 0, c: dinp + c0,
+                    ldc: inputs)
+            }
+        }
+    }
+
+    static func run(_ dense: inout SplitDense, _ product: Product, pool: WorkerPool) {
+        dense.product = product
+        dense.parts = pool.threads
+        withUnsafeMutablePointer(to: &dense) { pointer in
+            pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { context, part in
+                context?.assumingMemoryBound(to: SplitDense.self).pointee.runPart(Int(part))
+            }
+        }
     }
 }

@@ -197,6 +197,25 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    /// A first layer (no input gradient) holds less scratch and gives the
+    /// same filter and bias gradients.
+    func testFirstLayerWithoutInputGradient() {
+        let p = ConvProblem(batch: 3, height: 7, width: 9, inChannels: 1, outChannels: 32, kernel: 5, zeros: 0.8, seed: 65)
+        for algorithm in Conv2DAlgorithm.allCases {
+            let full = Conv2D<Float>(height: 7, width: 9, inChannels: 1, outChannels: 32, kernel: 5, maxBatch: 3, algorithm: algorithm)
+            let first = Conv2D<Float>(
+                height: 7, width: 9, inChannels: 1, outChannels: 32, kernel: 5, maxBatch: 3, algorithm: algorithm,
+                computesInputGradient: false, pool: WorkerPool(threads: 2))
+            XCTAssertLessThanOrEqual(first.scratchByteCount, full.scratchByteCount, "\(algorithm)")
+            if algorithm != .im2colGEMM { XCTAssertLessThan(first.scratchByteCount, full.scratchByteCount, "\(algorithm)") }
+            var a = p.startFilter, b = p.startFilter, biasA = p.startBias, biasB = p.startBias
+            full.backward(dinp: nil, dfilter: &a, dbias: &biasA, dout: p.upstream, inp: p.input, filter: p.filter, batch: 3, accumulate: false)
+            first.backward(dinp: nil, dfilter: &b, dbias: &biasB, dout: p.upstream, inp: p.input, filter: p.filter, batch: 3, accumulate: false)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "\(algorithm): dfilter")
+            XCTAssertEqual(biasA.map(\.bitPattern), biasB.map(\.bitPattern), "\(algorithm): dbias")
+        }
+    }
+
     /// Calling backward twice with accumulate adds the gradients.
     func testAccumulateAddsAcrossCalls() {
         let p = ConvProblem(batch: 2, height: 5, width: 5, inChannels: 2, outChannels: 16, kernel: 3, seed: 70)

@@ -256,7 +256,7 @@ final class ConvGoldenVectorTests: XCTestCase {
                 }
             case "deepnn":
                 // nil: each convolution's automatic choice.
-                let chains: [Conv2DAlgorithm?] = T.self == Float.self ? [nil, .im2colGEMM] : [nil]
+                let chains: [Conv2DAlgorithm?] = T.self == Float.self ? [nil, .sparseInput, .im2colGEMM] : [nil]
                 for algorithm in chains {
                     let label = "\(golden.name) [\(T.self), \(algorithm?.rawValue ?? "automatic")]"
                     check(try deepnn(golden, T.self, algorithm: algorithm), tolerance: tolerance, label: label)

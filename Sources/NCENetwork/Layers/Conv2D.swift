@@ -13,15 +13,16 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
     /// The forward pass and the filter gradient from the list of non-zero
     /// inputs, skipping zeros (MNIST pixels are about 81% zeros); the input
     /// gradient as `direct`. `Float` only. For finite filters and gradients
-    /// it gives `direct`'s bits.
+    /// it gives `direct`'s bits. It does a fifth of the arithmetic on MNIST
+    /// pixels but updates outputs in memory, one non-zero input at a time;
+    /// `nce-bench conv` measured it slower than `direct` even there.
     case sparseInput = "sparse-input"
 
-    /// The fastest measured choice for scalar type `scalar`: `sparseInput`
-    /// for one input channel (image pixels), `direct` for more, and
-    /// `im2colGEMM` for scalar types other than `Float`.
+    /// The fastest measured choice for scalar type `scalar`: `direct` for
+    /// `Float` (on MNIST pixels too; see `sparseInput`), `im2colGEMM` for
+    /// other scalar types.
     public static func automatic<T: NetworkScalar>(for scalar: T.Type, inChannels: Int) -> Conv2DAlgorithm {
-        guard T.self == Float.self else { return .im2colGEMM }
-        return inChannels == 1 ? .sparseInput : .direct
+        T.self == Float.self ? .direct : .im2colGEMM
     }
 }
 
@@ -51,10 +52,16 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     public let algorithm: Conv2DAlgorithm
     /// Threads for the kernels; nil runs on the calling thread.
     public let pool: WorkerPool?
+    /// Whether `backward` may compute the input gradient (false for a first
+    /// layer, which then holds no scratch for it).
+    public let computesInputGradient: Bool
 
     /// Multiply-adds per image of the forward pass (each of the two
     /// gradients costs as many).
     public var multiplyAddsPerImage: Int { height * width * kernel * kernel * inChannels * outChannels }
+
+    /// Bytes of scratch memory the layer holds.
+    public let scratchByteCount: Int
 
     let pad: Int
     /// Values in one image of the input (H·W·C), and one row of the im2col
@@ -89,6 +96,8 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     ///
     /// - Parameters:
     ///   - algorithm: nil picks `Conv2DAlgorithm.automatic`.
+    ///   - computesInputGradient: false for a first layer: `backward` then
+    ///     takes no `dinp`, and the scratch for it is not allocated.
     ///   - pool: threads for the kernels. With `.im2colGEMM` each thread
     ///     calls BLAS, so BLAS itself should run one thread
     ///     (`BLASThreads.set(1)`).
@@ -97,7 +106,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     ///   fit in `Int32`.
     public init(
         height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int, maxBatch: Int,
-        algorithm: Conv2DAlgorithm? = nil, pool: WorkerPool? = nil
+        algorithm: Conv2DAlgorithm? = nil, computesInputGradient: Bool = true, pool: WorkerPool? = nil
     ) {
         precondition(
             height > 0 && width > 0 && inChannels > 0 && outChannels > 0 && maxBatch > 0,
@@ -115,18 +124,21 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         self.maxBatch = maxBatch
         self.algorithm = algorithm
         self.pool = pool
+        self.computesInputGradient = computesInputGradient
         pad = (kernel - 1) / 2
         inputSize = height * width * inChannels
         windowSize = kernel * kernel * inChannels
         imagesPerChunk = max(1, 1024 / (height * width))
 
+        var bytes = 0
         func zeros<U: Numeric>(_ count: Int, as: U.Type = U.self) -> UnsafeMutablePointer<U> {
             let pointer = UnsafeMutablePointer<U>.allocate(capacity: count)
             pointer.initialize(repeating: 0, count: count)
+            bytes += count * MemoryLayout<U>.stride
             return pointer
         }
         let paddedPixels = maxBatch * (height + kernel - 1) * (width + kernel - 1)
-        let needsGradientPadding = algorithm == .direct || algorithm == .sparseInput
+        let needsGradientPadding = computesInputGradient && (algorithm == .direct || algorithm == .sparseInput)
         paddedInput = algorithm == .direct ? zeros(paddedPixels * inChannels) : nil
         paddedGradient = needsGradientPadding ? zeros(paddedPixels * outChannels) : nil
         flippedFilter = needsGradientPadding ? zeros(windowSize * outChannels) : nil
@@ -141,6 +153,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
             listIndex = nil
             listValue = nil
         }
+        scratchByteCount = bytes
     }
 
     deinit {
@@ -173,8 +186,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         let parts = pool?.threads ?? 1
         switch algorithm {
         case .direct:
-            run(.padInput, parts: parts)
-            run(.forwardPixels, parts: parts)
+            run(.forwardImages, parts: parts)
         case .sparseInput:
             run(.sparseForward, parts: parts)
         case .im2colGEMM:
@@ -193,8 +205,9 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     /// dout is (B, H, W, OC), inp and dinp are (B, H, W, C), filter and
     /// dfilter are (k, k, C, OC), dbias is (OC).
     ///
-    /// - Precondition: `0 ≤ batch ≤ maxBatch`; the written buffers do not
-    ///   overlap each other or the inputs.
+    /// - Precondition: `0 ≤ batch ≤ maxBatch`; `dinp` is nil unless
+    ///   `computesInputGradient`; the written buffers do not overlap each
+    ///   other or the inputs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func backward(
@@ -203,6 +216,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         filter: UnsafePointer<T>, batch: Int, accumulate: Bool = true
     ) {
         precondition(batch >= 0 && batch <= maxBatch, "batch \(batch) outside 0...\(maxBatch)")
+        precondition(dinp == nil || computesInputGradient, "this Conv2D was made without an input gradient")
         guard batch > 0 else {
             if !accumulate {
                 dfilter.update(repeating: 0, count: windowSize * outChannels)
@@ -231,10 +245,9 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
     /// One stage of a call.
     enum Stage {
         case idle
-        /// direct: the input into `paddedInput`, by images.
-        case padInput
-        /// direct: the output, by pixel ranges.
-        case forwardPixels
+        /// direct: the input into `paddedInput`, then the output, by images
+        /// (each part reads only the images it padded, so one pass suffices).
+        case forwardImages
         /// sparseInput: each image's list of non-zeros, then its output, by images.
         case sparseForward
         /// im2colGEMM: columns, bias, product and ReLU, by chunks of images.
@@ -288,15 +301,14 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         switch call.stage {
         case .idle:
             break
-        case .padInput:
+        case .forwardImages:
             mnist_nce_pad_images_f32(
                 f32(paddedInput!), f32(call.inp!), images.lowerBound, images.upperBound,
                 height, width, inChannels, pad)
-        case .forwardPixels:
             mnist_nce_conv_forward_f32(
                 f32(call.out!), f32(paddedInput!), f32(call.filter!), call.bias.map { f32($0) },
-                pixels.lowerBound, pixels.upperBound, height, width, inChannels, outChannels, kernel,
-                call.relu ? 1 : 0)
+                images.lowerBound * height * width, images.upperBound * height * width, height, width,
+                inChannels, outChannels, kernel, call.relu ? 1 : 0)
         case .sparseForward:
             mnist_nce_conv_sparse_list_f32(
                 listCount!, listIndex!, f32(listValue!), f32(call.inp!), images.lowerBound,
