@@ -198,16 +198,17 @@ extension TrainingConfiguration {
     /// The default recipe for each model: what a first run gets.
     ///
     /// MLP: 20 epochs of batch 32, Adam 1e-3 with a cosine decay, no
-    /// dropout (the README's accuracy table). CNN: see the README's CNN
-    /// section for how its recipe was chosen.
+    /// dropout (the README's accuracy table). CNN: 10,416 steps of batch 32
+    /// (333,312 images, a third of TensorFlow's tutorial), Adam 1e-3 with a
+    /// cosine decay, dropout 0.5 (the README's CNN section).
     public static func recipe(for kind: ModelKind) -> TrainingConfiguration {
         switch kind {
         case .mlp:
             return TrainingConfiguration()
         case .cnn:
             return TrainingConfiguration(
-                model: ModelConfiguration(kind: .cnn), epochs: 6, batchSize: 50, learningRate: 1e-3,
-                schedule: .cosine, dropout: 0.5)
+                model: ModelConfiguration(kind: .cnn), epochs: 7, batchSize: 32, learningRate: 1e-3,
+                schedule: .cosine, steps: 10_416, dropout: 0.5)
         }
     }
 }

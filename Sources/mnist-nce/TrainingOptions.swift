@@ -25,7 +25,9 @@ struct TrainingOptions: ParsableArguments {
     var hidden = 1024
     @Option(parsing: .unconditional, help: "Passes over the training split \(Self.recipeDefaults { "\($0.epochs)" }).")
     var epochs: Int?
-    @Option(parsing: .unconditional, help: "Training steps; replaces --epochs (the last epoch may be partial).")
+    @Option(
+        parsing: .unconditional,
+        help: "Training steps; replaces --epochs (the last epoch may be partial) \(Self.recipeDefaults { $0.steps.map(String.init) ?? "none" }).")
     var steps: Int?
     @Option(parsing: .unconditional, help: "Images per step \(Self.recipeDefaults { "\($0.batchSize)" }).")
     var batchSize: Int?
@@ -61,7 +63,9 @@ struct TrainingOptions: ParsableArguments {
             epochs: epochs ?? recipe.epochs, batchSize: batchSize ?? recipe.batchSize,
             learningRate: learningRate ?? recipe.learningRate, schedule: schedule ?? recipe.schedule,
             optimizer: optimizer, seed: seed, threads: threads, validationSize: data.validationSize,
-            hiddenKernel: hiddenKernel, steps: steps, dropout: dropout ?? recipe.dropout)
+            // --epochs alone replaces the recipe's step count.
+            hiddenKernel: hiddenKernel, steps: steps ?? (epochs == nil ? recipe.steps : nil),
+            dropout: dropout ?? recipe.dropout)
     }
 
     /// "(default: A for mlp, B for cnn)" from each model's recipe.

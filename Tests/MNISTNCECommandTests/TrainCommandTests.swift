@@ -169,6 +169,19 @@ final class TrainCommandTests: CommandTestCase {
         XCTAssertEqual(summary["model"] as? String, "mlp")
     }
 
+    /// `--epochs` alone replaces the CNN recipe's step count.
+    func testCNNWithEpochsTrainsWholeEpochs() throws {
+        let data = try makeDataSet(trainCount: 300, testCount: 20)
+        let result = try train(data, output: scratchPath("cnn.safetensors"), ["--model", "cnn", "--epochs", "1", "--json"])
+        let summary = try jsonObject(result.stdout)
+        XCTAssertEqual(summary["model"] as? String, "cnn")
+        // 200 training images in batches of 32 (the CNN recipe's size): 7 steps.
+        XCTAssertEqual(summary["steps"] as? Int, 7)
+        XCTAssertEqual(summary["images_trained"] as? Int, 200)
+        XCTAssertEqual(summary["dropout"] as? Double, 0.5)
+        XCTAssertNotNil(summary["conv_kernels"] as? String)
+    }
+
     func testDropoutRunsAreRepeatableAndDifferFromNone() throws {
         let data = try makeDataSet(trainCount: 300, testCount: 20)
         let a = scratchPath("a.safetensors"), b = scratchPath("b.safetensors"), none = scratchPath("n.safetensors")
