@@ -514,3 +514,9 @@ func asFloat<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Floa
 func asFloat<T>(_ pointer: UnsafePointer<T>) -> UnsafePointer<Float> {
     UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
 }
+
+/// The same value as `Float` (the caller has checked that `T` is `Float`).
+@inline(__always)
+func asFloat<T>(_ value: T) -> Float {
+    unsafeBitCast(value, to: Float.self)
+}
