@@ -20,3 +20,22 @@ void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *
         gradient[i] = out[i] > 0.0f ? gradient[i] : 0.0f;
     }
 }
+
+MNIST_NCE_CLONES
+void mnist_nce_dropout_apply_f32(float *out, const float *inp, const float *mask, ptrdiff_t count) {
+    for (ptrdiff_t i = 0; i < count; i++) {
+        float m = mask[i];
+        out[i] = m == 0.0f ? 0.0f : inp[i] * m;
+    }
+}
+
+MNIST_NCE_CLONES
+void mnist_nce_dropout_mask_f32(
+    float *restrict mask, const uint64_t *restrict draws, ptrdiff_t count, uint64_t threshold, float scale) {
+    for (ptrdiff_t j = 0; j < count / 2; j++) {
+        uint64_t bits = draws[j];
+        mask[2 * j] = (bits & 0xFFFFFFFFu) >= threshold ? scale : 0.0f;
+        mask[2 * j + 1] = (bits >> 32) >= threshold ? scale : 0.0f;
+    }
+    if (count % 2) mask[count - 1] = (draws[count / 2] & 0xFFFFFFFFu) >= threshold ? scale : 0.0f;
+}

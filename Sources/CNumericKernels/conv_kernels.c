@@ -163,10 +163,6 @@ void mnist_nce_pad_images_f32(
 void mnist_nce_conv_bias_gradient_f32(
     float *dbias, const float *dout, ptrdiff_t pixels, ptrdiff_t channels, ptrdiff_t channel_begin,
     ptrdiff_t channel_end, int accumulate) {
-    if (!accumulate)
-        for (ptrdiff_t c = channel_begin; c < channel_end; c++) dbias[c] = 0.0f;
-    for (ptrdiff_t p = 0; p < pixels; p++) {
-        const float *row = dout + p * channels;
-        for (ptrdiff_t c = channel_begin; c < channel_end; c++) dbias[c] += row[c];
-    }
+    if (channel_begin >= channel_end) return;
+    DISPATCH(bias_gradient, dbias, dout, pixels, channels, channel_begin, channel_end, accumulate);
 }

@@ -354,6 +354,46 @@ ENTRY void ISA(sparse_filter_gradient)(
     }
 }
 
+// ---------------------------------------------------------------------------
+// Bias gradient: each channel's sum over the pixels in order. The sums are
+// chains of dependent adds, so all channels of a block advance together in
+// registers, one pixel at a time.
+
+// Channels [c, c + v·VL).
+ALWAYS_INLINE void ISA(bias_columns)(
+    const int v, float *dbias, const float *dout, ptrdiff_t pixels, ptrdiff_t channels, ptrdiff_t c,
+    int accumulate) {
+    VF acc[4];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < v; i++) acc[i] = accumulate ? VLOAD(dbias + c + i * VL) : (VF){0};
+    for (ptrdiff_t p = 0; p < pixels; p++) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < v; i++) acc[i] = acc[i] + VLOAD(dout + p * channels + c + i * VL);
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < v; i++) VSTORE(dbias + c + i * VL, acc[i]);
+}
+
+ENTRY void ISA(bias_gradient)(
+    float *dbias, const float *dout, ptrdiff_t pixels, ptrdiff_t channels, ptrdiff_t channel_begin,
+    ptrdiff_t channel_end, int accumulate) {
+    ptrdiff_t c = channel_begin;
+    for (; c + 4 * VL <= channel_end; c += 4 * VL) ISA(bias_columns)(4, dbias, dout, pixels, channels, c, accumulate);
+    if (c + 2 * VL <= channel_end) {
+        ISA(bias_columns)(2, dbias, dout, pixels, channels, c, accumulate);
+        c += 2 * VL;
+    }
+    if (c + VL <= channel_end) {
+        ISA(bias_columns)(1, dbias, dout, pixels, channels, c, accumulate);
+        c += VL;
+    }
+    for (; c < channel_end; c++) {
+        float acc = accumulate ? dbias[c] : 0.0f;
+        for (ptrdiff_t p = 0; p < pixels; p++) acc = acc + dout[p * channels + c];
+        dbias[c] = acc;
+    }
+}
+
 #undef VF
 #undef VLOAD
 #undef VSTORE

@@ -23,27 +23,35 @@ final class DropoutTests: XCTestCase {
     }
 
     /// Unit i uses half i % 2 of the generator's output i / 2, kept when
-    /// (32 bits) / 2³² ≥ rate; the same state gives the same mask.
-    func testMaskFollowsTheDocumentedDraws() {
-        let count = 9, rate = 0.5
-        let layer = Dropout<Double>(rate: rate, maxCount: count)
-        var rng = SeededGenerator(seed: 7)
+    /// (32 bits) / 2³² ≥ rate; the same state gives the same mask. Float
+    /// (C kernel) and Double (Swift loop) alike, odd and even counts.
+    func checkDocumentedDraws<T: NetworkScalar>(_: T.Type, count: Int, rate: Double, seed: UInt64) {
+        let layer = Dropout<T>(rate: rate, maxCount: count + 4)
+        var rng = SeededGenerator(seed: seed)
         var copy = rng
         layer.drawMask(count: count, using: &rng)
-        var expected: [Double] = []
+        var expected: [T] = []
         for _ in 0..<((count + 1) / 2) {
             let bits = copy.next()
             for half in [bits & 0xFFFF_FFFF, bits >> 32] where expected.count < count {
-                expected.append(Double(half) / 0x1p32 >= rate ? 2 : 0)
+                expected.append(Double(half) / 0x1p32 >= rate ? T(1 / (1 - rate)) : 0)
             }
         }
-        XCTAssertEqual(Array(UnsafeBufferPointer(start: layer.mask, count: count)), expected)
-        XCTAssertEqual(rng.next(), copy.next(), "draws exactly ⌈count/2⌉ outputs")
+        let label = "\(T.self), \(count) units, rate \(rate)"
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: layer.mask, count: count)), expected, label)
+        XCTAssertEqual(rng.next(), copy.next(), "\(label): draws exactly ⌈count/2⌉ outputs")
 
-        var again = SeededGenerator(seed: 7)
-        let other = Dropout<Double>(rate: rate, maxCount: count)
+        var again = SeededGenerator(seed: seed)
+        let other = Dropout<T>(rate: rate, maxCount: count)
         other.drawMask(count: count, using: &again)
-        XCTAssertEqual(Array(UnsafeBufferPointer(start: other.mask, count: count)), expected)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: other.mask, count: count)), expected, "\(label): repeat")
+    }
+
+    func testMaskFollowsTheDocumentedDraws() {
+        for (count, rate) in [(9, 0.5), (64, 0.25), (1, 0.5), (33, 0.9)] {
+            checkDocumentedDraws(Float.self, count: count, rate: rate, seed: UInt64(count))
+            checkDocumentedDraws(Double.self, count: count, rate: rate, seed: UInt64(count))
+        }
     }
 
     /// Dropped units are exactly +0 even for NaN or infinite inputs, as

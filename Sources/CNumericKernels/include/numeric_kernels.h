@@ -50,6 +50,16 @@ void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
 /// The buffers must not overlap.
 void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *restrict out, ptrdiff_t count);
 
+/// Dropout's mask applied: out[i] = mask[i] == 0 ? 0 : inp[i] · mask[i] for
+/// i < count (dropped units are +0 whatever the input). out may be inp.
+void mnist_nce_dropout_apply_f32(float *out, const float *inp, const float *mask, ptrdiff_t count);
+
+/// Dropout's mask from 64-bit draws: unit i takes the low 32 bits of
+/// draws[i / 2] when i is even and the high 32 bits when odd, and
+/// mask[i] = scale if those bits ≥ threshold, else 0, for i < count.
+void mnist_nce_dropout_mask_f32(
+    float *restrict mask, const uint64_t *restrict draws, ptrdiff_t count, uint64_t threshold, float scale);
+
 /// A fixed set of worker threads that run the parts of one job at a time.
 ///
 /// `mnist_nce_pool_run` spreads the parts of a job over the workers and the

@@ -41,8 +41,10 @@ public enum Conv2DAlgorithm: String, CaseIterable, Sendable {
 /// A layer runs one call at a time (it keeps the call's arguments while the
 /// pool works on them).
 public final class Conv2D<T: NetworkScalar>: PartitionedWork {
+    /// The input's (and the output's) height and width.
     public let height: Int
     public let width: Int
+    /// Channels of the input (C) and of the output (OC).
     public let inChannels: Int
     public let outChannels: Int
     /// The kernel's height and width (odd).
@@ -303,19 +305,19 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
             break
         case .forwardImages:
             mnist_nce_pad_images_f32(
-                f32(paddedInput!), f32(call.inp!), images.lowerBound, images.upperBound,
+                asFloat(paddedInput!), asFloat(call.inp!), images.lowerBound, images.upperBound,
                 height, width, inChannels, pad)
             mnist_nce_conv_forward_f32(
-                f32(call.out!), f32(paddedInput!), f32(call.filter!), call.bias.map { f32($0) },
+                asFloat(call.out!), asFloat(paddedInput!), asFloat(call.filter!), call.bias.map { asFloat($0) },
                 images.lowerBound * height * width, images.upperBound * height * width, height, width,
                 inChannels, outChannels, kernel, call.relu ? 1 : 0)
         case .sparseForward:
             mnist_nce_conv_sparse_list_f32(
-                listCount!, listIndex!, f32(listValue!), f32(call.inp!), images.lowerBound,
+                listCount!, listIndex!, asFloat(listValue!), asFloat(call.inp!), images.lowerBound,
                 images.upperBound, inputSize)
             mnist_nce_conv_sparse_forward_f32(
-                f32(call.out!), listCount!, listIndex!, f32(listValue!), f32(call.filter!),
-                call.bias.map { f32($0) }, images.lowerBound, images.upperBound, height, width, inChannels,
+                asFloat(call.out!), listCount!, listIndex!, asFloat(listValue!), asFloat(call.filter!),
+                call.bias.map { asFloat($0) }, images.lowerBound, images.upperBound, height, width, inChannels,
                 outChannels, kernel, call.relu ? 1 : 0)
         case .columnsForward:
             for chunk in evenRange(part, of: call.parts, count: chunkCount(b)) {
@@ -324,16 +326,16 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         case .prepareGradients:
             if algorithm == .direct {
                 mnist_nce_pad_images_f32(
-                    f32(paddedInput!), f32(call.inp!), images.lowerBound, images.upperBound,
+                    asFloat(paddedInput!), asFloat(call.inp!), images.lowerBound, images.upperBound,
                     height, width, inChannels, pad)
             } else {
                 mnist_nce_conv_sparse_list_f32(
-                    listCount!, listIndex!, f32(listValue!), f32(call.inp!), images.lowerBound,
+                    listCount!, listIndex!, asFloat(listValue!), asFloat(call.inp!), images.lowerBound,
                     images.upperBound, inputSize)
             }
             if call.dinp != nil {
                 mnist_nce_pad_images_f32(
-                    f32(paddedGradient!), f32(call.dout!), images.lowerBound, images.upperBound,
+                    asFloat(paddedGradient!), asFloat(call.dout!), images.lowerBound, images.upperBound,
                     height, width, outChannels, pad)
                 flipFilter(taps: evenRange(part, of: call.parts, count: kernel * kernel), call.filter!)
             }
@@ -341,20 +343,20 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
             if algorithm == .direct {
                 let rows = evenRange(part, of: call.parts, count: windowSize, alignment: 12)
                 mnist_nce_conv_filter_gradient_f32(
-                    f32(call.dfilter!), f32(paddedInput!), f32(call.dout!), rows.lowerBound,
+                    asFloat(call.dfilter!), asFloat(paddedInput!), asFloat(call.dout!), rows.lowerBound,
                     rows.upperBound, b, height, width, inChannels, outChannels, kernel,
                     call.accumulate ? 1 : 0)
             } else {
                 let taps = evenRange(part, of: call.parts, count: kernel * kernel)
                 mnist_nce_conv_sparse_filter_gradient_f32(
-                    f32(call.dfilter!), listCount!, listIndex!, f32(listValue!), f32(call.dout!),
+                    asFloat(call.dfilter!), listCount!, listIndex!, asFloat(listValue!), asFloat(call.dout!),
                     taps.lowerBound, taps.upperBound, b, height, width, inChannels, outChannels,
                     kernel, call.accumulate ? 1 : 0)
             }
             biasGradient(channels: evenRange(part, of: call.parts, count: outChannels), call)
             if let dinp = call.dinp {
                 mnist_nce_conv_forward_f32(
-                    f32(dinp), f32(paddedGradient!), f32(flippedFilter!), nil, pixels.lowerBound,
+                    asFloat(dinp), asFloat(paddedGradient!), asFloat(flippedFilter!), nil, pixels.lowerBound,
                     pixels.upperBound, height, width, outChannels, inChannels, kernel, 0)
             }
         case .columnsOnly:
@@ -490,7 +492,7 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
         let pixels = call.batch * height * width
         if T.self == Float.self {
             mnist_nce_conv_bias_gradient_f32(
-                f32(dbias), f32(call.dout!), pixels, outChannels, channels.lowerBound,
+                asFloat(dbias), asFloat(call.dout!), pixels, outChannels, channels.lowerBound,
                 channels.upperBound, call.accumulate ? 1 : 0)
             return
         }
@@ -504,11 +506,17 @@ public final class Conv2D<T: NetworkScalar>: PartitionedWork {
 
 /// The same memory as `Float` (the caller has checked that `T` is `Float`).
 @inline(__always)
-func f32<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+func asFloat<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
     UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
 }
 
 @inline(__always)
-func f32<T>(_ pointer: UnsafePointer<T>) -> UnsafePointer<Float> {
+func asFloat<T>(_ pointer: UnsafePointer<T>) -> UnsafePointer<Float> {
     UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
+}
+
+/// The same value as `Float` (the caller has checked that `T` is `Float`).
+@inline(__always)
+func asFloat<T>(_ value: T) -> Float {
+    unsafeBitCast(value, to: Float.self)
 }

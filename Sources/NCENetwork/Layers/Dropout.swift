@@ -1,3 +1,4 @@
+import CNumericKernels
 import SampledLosses
 
 /// Dropout as TensorFlow's `tf.nn.dropout(x, rate)` defines it: in training
@@ -22,9 +23,12 @@ public final class Dropout<T: NetworkScalar> {
     /// Per unit of the last mask: `scale` if kept, 0 if dropped.
     public let mask: UnsafeMutablePointer<T>
     /// Units covered by the last mask (0 before the first).
-    public private(set) var maskCount = 0
+    public var maskCount: Int { drawnCount }
+    @usableFromInline var drawnCount = 0
     /// Units with u < threshold / 2³² are dropped: threshold = ⌈rate · 2³²⌉.
-    let threshold: UInt64
+    @usableFromInline let threshold: UInt64
+    /// (⌈maxCount / 2⌉): the generator outputs of the last mask.
+    @usableFromInline let draws: UnsafeMutablePointer<UInt64>
 
     /// - Precondition: `0 ≤ rate < 1`, `maxCount ≥ 0`.
     public init(rate: Double, maxCount: Int) {
@@ -36,29 +40,46 @@ public final class Dropout<T: NetworkScalar> {
         threshold = UInt64((rate * 0x1p32).rounded(.up))
         mask = .allocate(capacity: max(1, maxCount))
         mask.initialize(repeating: 0, count: max(1, maxCount))
+        draws = .allocate(capacity: max(1, (maxCount + 1) / 2))
+        draws.initialize(repeating: 0, count: max(1, (maxCount + 1) / 2))
     }
 
-    deinit { mask.deallocate() }
+    deinit {
+        mask.deallocate()
+        draws.deallocate()
+    }
 
     /// Draws a new mask for `count` units from `generator`
     /// (⌈count / 2⌉ outputs; none when `rate` is 0, which keeps every unit).
     ///
     /// - Precondition: `0 ≤ count ≤ maxCount`.
-    @_specialize(where T == Float, G == SeededGenerator)
-    @_specialize(where T == Double, G == SeededGenerator)
+    @inlinable
     public func drawMask<G: RandomNumberGenerator>(count: Int, using generator: inout G) {
         precondition(count >= 0 && count <= maxCount, "count \(count) outside 0...\(maxCount)")
-        maskCount = count
+        drawnCount = count
         guard threshold > 0 else {
             mask.update(repeating: scale, count: count)
             return
         }
-        var i = 0
-        while i < count {
-            let bits = generator.next()
-            mask[i] = bits & 0xFFFF_FFFF >= threshold ? scale : 0
-            if i + 1 < count { mask[i + 1] = bits >> 32 >= threshold ? scale : 0 }
-            i += 2
+        // Inlinable, so that the caller's generator is known here (a generic
+        // loop would dispatch every draw). The draws are stored first and
+        // turned into the mask by a separate loop: comparing and choosing
+        // while drawing compiles to a branch that random bits mispredict
+        // half the time.
+        for j in 0..<((count + 1) / 2) { draws[j] = generator.next() }
+        makeMask(count: count)
+    }
+
+    /// mask[i] = `scale` or 0 for i < count from the stored draws.
+    @usableFromInline
+    func makeMask(count: Int) {
+        if T.self == Float.self {
+            mnist_nce_dropout_mask_f32(asFloat(mask), draws, count, threshold, asFloat(scale))
+            return
+        }
+        for i in 0..<count {
+            let u = i % 2 == 0 ? draws[i / 2] & 0xFFFF_FFFF : draws[i / 2] >> 32
+            mask[i] = u >= threshold ? scale : 0
         }
     }
 
@@ -70,6 +91,10 @@ public final class Dropout<T: NetworkScalar> {
     @_specialize(where T == Double)
     public func applyMask(out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int) {
         precondition(count >= 0 && count <= maskCount, "count \(count) exceeds the mask's \(maskCount)")
+        if T.self == Float.self {
+            mnist_nce_dropout_apply_f32(asFloat(out), asFloat(inp), asFloat(mask), count)
+            return
+        }
         for i in 0..<count {
             let m = mask[i]
             out[i] = m == 0 ? 0 : inp[i] * m
@@ -78,6 +103,7 @@ public final class Dropout<T: NetworkScalar> {
 
     /// Training: draws a mask for `count` units and applies it.
     /// inp and out are (count); `out` may be `inp`.
+    @inlinable
     public func forward<G: RandomNumberGenerator>(
         out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, count: Int, using generator: inout G
     ) {

@@ -39,7 +39,7 @@ public enum MaxPool2D {
             return
         }
         var arguments = PoolArguments(
-            backward: false, target: f32(out), source: f32(inp), argmax: argmax, mask: nil,
+            backward: false, target: asFloat(out), source: asFloat(inp), argmax: argmax, mask: nil,
             batch: batch, height: height, width: width, channels: channels, relu: relu)
         arguments.run(pool: pool)
     }
@@ -68,8 +68,8 @@ public enum MaxPool2D {
             return
         }
         var arguments = PoolArguments(
-            backward: true, target: f32(dinp), source: f32(dout),
-            argmax: UnsafeMutablePointer(mutating: argmax), mask: positiveOnly.map { f32($0) },
+            backward: true, target: asFloat(dinp), source: asFloat(dout),
+            argmax: UnsafeMutablePointer(mutating: argmax), mask: positiveOnly.map { asFloat($0) },
             batch: batch, height: height, width: width, channels: channels, relu: false)
         arguments.run(pool: pool)
     }
