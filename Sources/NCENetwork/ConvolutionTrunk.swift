@@ -8,7 +8,7 @@
 /// convolution's forward pass and folded into each pool's backward pass.
 /// Every activation and gradient buffer is allocated once for `maxBatch`
 /// images.
-final class ConvolutionTrunk<T: NetworkScalar> {
+final class ConvolutionTrunk<T: NetworkScalar>: PartitionedWork {
     let height: Int, width: Int
     /// After the first pool, and after the second.
     let height2: Int, width2: Int, height4: Int, width4: Int
@@ -45,9 +45,10 @@ final class ConvolutionTrunk<T: NetworkScalar> {
         width4 = MaxPool2D.outputSize(width2)
         self.pool = pool
         let k = ModelConfiguration.Convolution.kernel
+        // The first layer's input is the image: no gradient to compute.
         conv1 = Conv2D(
             height: height, width: width, inChannels: 1, outChannels: Self.channels1, kernel: k,
-            maxBatch: maxBatch, pool: pool)
+            maxBatch: maxBatch, computesInputGradient: false, pool: pool)
         conv2 = Conv2D(
             height: height2, width: width2, inChannels: Self.channels1, outChannels: Self.channels2, kernel: k,
             maxBatch: maxBatch, pool: pool)
@@ -87,6 +88,32 @@ final class ConvolutionTrunk<T: NetworkScalar> {
 
     /// Values per image in `features`.
     var featureCount: Int { height4 * width4 * Self.channels2 }
+
+    /// Column blocks of the features' gradient product: a fixed number, so
+    /// that each value is computed the same way for any thread count.
+    static var featureBlocks: Int { 8 }
+    /// The product in progress: embed's gradient (B, hidden) and the dense
+    /// weight (F, hidden).
+    private var product: (dEmbed: UnsafePointer<T>, weight: UnsafePointer<T>, batch: Int, hidden: Int)?
+
+    /// `featuresGradient` (B, F) = dEmbed (B, hidden) · weightᵀ, weight
+    /// (F, hidden) input-major, in column blocks over the pool's threads.
+    func featuresGradient(fromEmbedGradient dEmbed: UnsafePointer<T>, weight: UnsafePointer<T>, batch: Int, hidden: Int) {
+        product = (dEmbed, weight, batch, hidden)
+        runParts(Self.featureBlocks, on: pool)
+        product = nil
+    }
+
+    func runPart(_ part: Int) {
+        guard let product else { return }
+        let f = featureCount
+        let columns = evenRange(part, of: Self.featureBlocks, count: f, alignment: 16)
+        guard !columns.isEmpty else { return }
+        T.gemm(
+            transposeA: false, transposeB: true, m: product.batch, n: columns.count, k: product.hidden,
+            alpha: 1, a: product.dEmbed, lda: product.hidden, b: product.weight + columns.lowerBound * product.hidden,
+            ldb: product.hidden, beta: 0, c: featuresGradient + columns.lowerBound, ldc: f)
+    }
 
     /// Computes `features` from x (B, H, W, 1).
     func forward(_ x: UnsafePointer<T>, parameters p: ConvolutionParameters<T>, batch: Int) {

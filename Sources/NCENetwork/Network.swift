@@ -204,11 +204,8 @@ public final class Network<T: NetworkScalar> {
                 layout: .inputMajor, accumulate: false)
         }
         guard let convolution else { return }
-        // features gradient (B, F) = embedGradient (B, hidden) · W1ᵀ, W1 (F, hidden)
-        T.gemm(
-            transposeA: false, transposeB: true, m: batch, n: configuration.denseInputs, k: h,
-            alpha: 1, a: embedGradient, lda: h, b: parameters.pointer(hiddenWeight), ldb: h,
-            beta: 0, c: convolution.featuresGradient, ldc: configuration.denseInputs)
+        convolution.featuresGradient(
+            fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
     }
 
     /// The trunk's backward pass from the features' gradient that
