@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NCENetwork
 
 /// The `mnist-nce` command: trains and evaluates an MNIST classifier whose
 /// output layer is learned with noise-contrastive estimation or softmax.
@@ -25,6 +26,7 @@ struct MNISTNCE: ParsableCommand {
     static func main() {
         do {
             try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
+            try capInstructionSet()
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
@@ -44,6 +46,19 @@ struct MNISTNCE: ParsableCommand {
             FileHandle.standardError.write(Data("mnist-nce: \(message)\n".utf8))
             Foundation.exit(status.rawValue)
         }
+    }
+
+    /// `MNIST_NCE_CONV_ISA=avx2|avx512|portable` caps the convolution
+    /// kernels' instruction set (every set gives the same bits), so an
+    /// AVX2 machine's speed can be measured on an AVX-512 one.
+    static func capInstructionSet() throws(CommandFailure) {
+        guard let name = ProcessInfo.processInfo.environment["MNIST_NCE_CONV_ISA"], !name.isEmpty else { return }
+        guard let set = ConvolutionInstructionSet.allCases.first(where: { $0.description == name }) else {
+            throw CommandFailure(
+                "MNIST_NCE_CONV_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
+                status: CommandFailure.usage)
+        }
+        ConvolutionInstructionSet.limit(to: set)
     }
 
     /// Example command lines per command, printed at the end of its help.
