@@ -109,7 +109,8 @@ struct SweepCommand: ParsableCommand {
                 fflush(nil)
                 continue
             case let .unfinished(epoch):
-                print("\(header) (again: the last attempt stopped after epoch \(epoch) of \(run.configuration.epochs))"
+                let planned = run.configuration.steps == nil ? " of \(run.configuration.epochs)" : ""
+                print("\(header) (again: the last attempt stopped after epoch \(epoch)\(planned))"
                     + Self.etaText(durations, remaining: remaining))
             case .absent:
                 print(header + Self.etaText(durations, remaining: remaining))
@@ -133,18 +134,24 @@ struct SweepCommand: ParsableCommand {
             remaining -= 1
         }
 
-        let results = try SweepResults.collect(folder, dataDir: nil, threads: training.threads)
+        let divergence = CommandFailure(
+            "\(diverged.count) run\(diverged.count == 1 ? "" : "s") diverged (\(diverged.joined(separator: ", "))); "
+                + "the report covers the others", status: 1)
+        let results: SweepResults
+        do {
+            results = try SweepResults.collect(folder, dataDir: nil, threads: training.threads)
+        } catch {
+            guard !diverged.isEmpty else { throw error }
+            throw CommandFailure(
+                "every run diverged (\(diverged.joined(separator: ", "))); there is nothing to report", status: 1)
+        }
         let written = try results.writeReport(folder, machine: (machine ?? [], "The machine that ran the sweep."))
         for note in results.notes { print("note: \(note)") }
         print("")
         print(results.summaryTable)
         print("")
         print("report: " + written.joined(separator: ", "))
-        if !diverged.isEmpty {
-            throw CommandFailure(
-                "\(diverged.count) run\(diverged.count == 1 ? "" : "s") diverged (\(diverged.joined(separator: ", "))); "
-                    + "the report covers the others", status: 1)
-        }
+        if !diverged.isEmpty { throw divergence }
     }
 
     /// Trains one run into its files, replacing what an earlier attempt left.

@@ -230,6 +230,25 @@ final class SweepCommandTests: CommandTestCase {
         }
     }
 
+    /// A run that diverges is reported and the sweep goes on; the report
+    /// covers the others and the status is 1. (On this data and seed, SGD
+    /// at rate 3 diverges softmax and not NCE with one negative; at rate 10
+    /// it diverges both.)
+    func testADivergedRunDoesNotStopTheSweep() throws {
+        let data = try makeDataSet(trainCount: 200, testCount: 20)
+        let folder = scratchPath("sweep")
+        let arguments = ["sweep", "--softmax", "--num-sampled", "1", "--seeds", "1"] + sweepOptions(data) + ["--optimizer", "sgd"]
+        let result = try mnistNCE(arguments + ["--output-dir", folder, "--learning-rate", "3"])
+        XCTAssertEqual(result.status, 1, result.summary)
+        XCTAssertEqual(result.stderrLines, ["mnist-nce: 1 run diverged (softmax-seed1); the report covers the others"])
+        XCTAssertTrue(result.stdout.contains("  training diverged: "), result.stdout)
+        XCTAssertEqual(try csvRows(folder + "/results.csv").map { $0["loss"]! }, ["nce"])
+
+        let all = try mnistNCE(arguments + ["--output-dir", scratchPath("all"), "--learning-rate", "10"])
+        XCTAssertEqual(all.status, 1, all.summary)
+        XCTAssertEqual(all.stderrLines, ["mnist-nce: every run diverged (nce-s1-seed1, softmax-seed1); there is nothing to report"])
+    }
+
     // MARK: --list and report
 
     /// `--list` prints one train command per run and nothing else; one of
