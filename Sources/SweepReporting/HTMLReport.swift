@@ -45,6 +45,7 @@ enum HTMLReport {
         } else {
             body.append("<pre>\(context.commands.map(escape).joined(separator: "\n"))</pre>")
         }
+        if let data = context.dataFolder { body.append("<p>Data: \(escape(data)).</p>") }
         body.append("<h2>Machine</h2>")
         body.append("<p>\(escape(context.machineNote))</p>")
         body.append(table(header: ["", ""], rows: context.machine.map { [$0.0, $0.1] }, headless: true))

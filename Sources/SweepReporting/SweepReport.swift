@@ -7,6 +7,8 @@ public struct ReportContext: Sendable {
     /// The `mnist-nce sweep` command lines that filled the folder, oldest
     /// first; empty when none was recorded.
     public var commands: [String]
+    /// The data folder the runs were trained on, when known.
+    public var dataFolder: String?
     /// Name and value pairs: CPU model, cores, ISA and the like.
     public var machine: [(String, String)]
     /// Which machine `machine` describes.
@@ -20,12 +22,13 @@ public struct ReportContext: Sendable {
     public var notes: [String]
 
     public init(
-        folder: String, recipe: String, commands: [String], machine: [(String, String)], machineNote: String,
-        date: String, started: String?, version: String, notes: [String]
+        folder: String, recipe: String, commands: [String], dataFolder: String? = nil, machine: [(String, String)],
+        machineNote: String, date: String, started: String?, version: String, notes: [String]
     ) {
         self.folder = folder
         self.recipe = recipe
         self.commands = commands
+        self.dataFolder = dataFolder
         self.machine = machine
         self.machineNote = machineNote
         self.date = date

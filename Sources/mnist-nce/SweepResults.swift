@@ -13,6 +13,8 @@ struct SweepResults {
     var unfinished: [String] = []
     /// Lines about checkpoints left out and figures missing.
     var notes: [String] = []
+    /// The data folder of the first reported run.
+    var dataFolder: String?
 
     /// Reads every checkpoint in `folder/runs`, evaluates the finished ones
     /// on their test split, and reads their metrics files.
@@ -127,7 +129,10 @@ struct SweepResults {
                 curve: curve?.map {
                     EpochPoint(epoch: $0.epoch, loss: $0.meanLoss, validationAccuracy: $0.validationAccuracy)
                 } ?? []))
-            if results.recipe == nil { results.recipe = c }
+            if results.recipe == nil {
+                results.recipe = c
+                results.dataFolder = dataFolder
+            }
         }
         return results
     }
@@ -165,7 +170,7 @@ struct SweepResults {
         let recorded = manifest?.machine.map { $0.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
         let context = ReportContext(
             folder: folder.path, recipe: recipe.map(Self.describe) ?? "",
-            commands: manifest?.commands ?? [],
+            commands: manifest?.commands ?? [], dataFolder: manifest?.dataDir ?? dataFolder,
             machine: recorded ?? machine.pairs,
             machineNote: recorded != nil ? "The machine that ran `mnist-nce sweep` (recorded in sweep.json)." : machine.note,
             date: MachineDescription.timestamp(Date()), started: manifest?.started, version: MNISTNCE.version,
