@@ -8,7 +8,8 @@ import Foundation
 /// error bar, ±1 sd of log Z over the images (averaged over seeds); each
 /// seed's mean as a hollow marker below; a dashed line at 0, where scores
 /// are normalised probabilities. Right panel: ECE in percent, mean ± 1 sd
-/// over seeds, and each seed below.
+/// over seeds, and each seed below. The figures are also written right of
+/// each panel.
 enum NormalisationPlot {
     static let panelWidth = 330.0
     static let rowHeight = 34.0
@@ -38,7 +39,15 @@ enum NormalisationPlot {
         let zPanel = PlotPanel(
             left: left, top: top, width: panelWidth, height: height, x: zScale,
             y: PlotScale(lower: 0, upper: Double(max(1, summaries.count)), start: top, end: top + height))
-        let eceLeft = zPanel.right + 40
+        // Each row's figures are written right of each panel, so that values
+        // squeezed together by a wide axis (NCE's log Z near 0 beside
+        // softmax's far from it) can still be read.
+        let zTexts = summaries.map { s in
+            Format.fixed(s.logPartitionMean.mean, 2) + " ± " + Format.fixed(s.logPartitionStandardDeviation.mean, 2)
+        }
+        let eceTexts = summaries.map { Format.meanAndSpread($0.expectedCalibrationError, scale: 100, decimals: 2) }
+        let valueWidth = { (texts: [String]) in (texts.map { SVGCanvas.textWidth($0, size: 11) }.max() ?? 0) + 10 }
+        let eceLeft = zPanel.right + valueWidth(zTexts) + 34
         let ecePanel = PlotPanel(
             left: eceLeft, top: top, width: panelWidth, height: height,
             x: PlotScale(lower: 0, upper: eceUpper, start: eceLeft, end: eceLeft + panelWidth), y: zPanel.y)
@@ -49,9 +58,10 @@ enum NormalisationPlot {
             LegendEntry("log Z: ±1 sd over the test images (mean over seeds)", colour: "#555", errorBar: true,
                         horizontal: true),
             LegendEntry("ECE: ±1 sd over seeds", colour: "#555", errorBar: true, horizontal: true),
+            LegendEntry("right of each panel: the mean ± that sd", colour: "#fff"),
         ]
         let legendTop = zPanel.bottom + 56
-        let width = max(ecePanel.right + 20, 16 + Legend.width(legend) + 16)
+        let width = max(ecePanel.right + valueWidth(eceTexts) + 16, 16 + Legend.width(legend) + 16)
         var canvas = SVGCanvas(width: width, height: legendTop + Legend.height(legend) + 16)
         canvas.text("Normalisation and calibration", x: 16, y: titleTop, size: 16, weight: "bold", cssClass: "title")
         for (index, line) in subtitle.enumerated() {
@@ -77,6 +87,8 @@ enum NormalisationPlot {
                 }
             }
             canvas.text(s.group.label, x: left - 10, y: middle + 4, size: 12, anchor: .end, cssClass: "row-label")
+            canvas.text(zTexts[row], x: zPanel.right + 8, y: middle + 4, size: 11, fill: "#333", cssClass: "value-label")
+            canvas.text(eceTexts[row], x: ecePanel.right + 8, y: middle + 4, size: 11, fill: "#333", cssClass: "value-label")
             canvas.open(group: [("class", "series"), ("id", "row-\(s.group.slug)")])
             let z = s.logPartitionMean.mean, zSpread = s.logPartitionStandardDeviation.mean
             canvas.horizontalErrorBar(

@@ -83,11 +83,33 @@ final class ReportFilesTests: XCTestCase {
         XCTAssertEqual(normalisation.elements.filter { $0.classes.contains("zero-line") }.count, 1)
     }
 
+    /// Validation errors that fall from 6% to 1.2% get an axis spaced by
+    /// the log of the error, labelled in accuracy.
+    func testCurvesOverAWideRangeUseALogErrorAxis() throws {
+        let curve = [0.94, 0.97, 0.98, 0.985, 0.988].enumerated().map {
+            EpochPoint(epoch: $0.offset + 1, loss: 1 / Double($0.offset + 1), validationAccuracy: $0.element)
+        }
+        let svg = try SVGElements.parse(try XCTUnwrap(files([record("nce", 1, seed: 1, accuracy: 0.98, curve: curve)])["curves.svg"]))
+        let labels = svg.texts.filter { $0.element.classes.contains("tick-label") }.map(\.text)
+        for label in ["94", "95", "97", "98", "98.5"] {
+            XCTAssertTrue(labels.contains(label), "no accuracy tick \(label): \(labels)")
+        }
+        XCTAssertTrue(svg.texts.contains { $0.text.contains("log of the error") })
+        // Higher accuracy is higher on the page, and 98 to 98.5 takes more
+        // room than 94 to 95.
+        let y = { (label: String) in svg.texts.first { $0.text == label && $0.element.classes.contains("tick-label") }!.element.number("y")! }
+        XCTAssertLessThan(y("98.5"), y("98"))
+        XCTAssertGreaterThan(y("98") - y("98.5"), y("94") - y("95"))
+    }
+
     /// With many close num_sampled values, tick labels that would touch
     /// are dropped: no two texts of a plot overlap (by their estimated
     /// extent, the one the layout uses).
     func testNoTextOverlaps() throws {
         var records = exampleSweep()
+        records[0].curve = [0.94, 0.97, 0.98].enumerated().map {
+            EpochPoint(epoch: $0.offset + 1, loss: 0.5, validationAccuracy: $0.element)
+        }
         for s in 10...16 { records.append(record("nce", s, seed: 1, accuracy: 0.98)) }
         records += (1...16).map { record("sampled-softmax", $0, seed: 1, accuracy: 0.975) }
         for (name, contents) in files(records) where name.hasSuffix(".svg") {
