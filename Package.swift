@@ -61,11 +61,14 @@ let package = Package(
         // PNG and PGM reading, and preparing a picture of a digit as MNIST's.
         .target(name: "DigitImages", dependencies: ["CImageDecoding"]),
 
+        // A sweep's tables, SVG plots and HTML page, from its runs' figures.
+        .target(name: "SweepReporting"),
+
         // The command-line tool: parses options, calls the library, maps errors.
         .executableTarget(
             name: "mnist-nce",
             dependencies: [
-                "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors", "DigitImages",
+                "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors", "DigitImages", "SweepReporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks on synthetic or bundled data; run by scripts/, never by tests.
@@ -82,6 +85,7 @@ let package = Package(
             name: "SampledLossesTests", dependencies: ["SampledLosses"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "SweepReportingTests", dependencies: ["SweepReporting"]),
         .testTarget(
             name: "NCENetworkTests", dependencies: ["NCENetwork", "COpenBLAS"],
             resources: [.copy("Fixtures")]),

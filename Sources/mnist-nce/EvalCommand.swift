@@ -7,13 +7,20 @@ import NCENetwork
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a checkpoint: accuracy by argmax of embed·Wᵀ+b, per class, and the confusion matrix.",
+        abstract: "Evaluate a checkpoint: accuracy (argmax of embed·Wᵀ+b), per class, confusion matrix, and NLL, ECE and log Z.",
         discussion: """
             Without --data-dir, the folder the checkpoint was trained on is used \
             when it still exists (else data/mnist), and data whose fingerprint \
             (image size, counts, SHA-256 of the test files) differs from the \
             training data is refused. With --data-dir, a difference is a warning. \
             The test split needs only the two t10k files.
+
+            Beside accuracy it reports, from the softmax of embed·Wᵀ+b: nll, the \
+            mean negative log-likelihood of the labels (nats); ece, the expected \
+            calibration error over \(SoftmaxStatistics.defaultBinCount) equal-width \
+            bins of the top probability; and the mean and standard deviation over \
+            the split of log Z = log Σ_k exp(logit_k), which is near 0 when the \
+            scores normalise themselves.
             """)
 
     enum Split: String, ExpressibleByArgument, CaseIterable {
@@ -76,6 +83,18 @@ struct EvalCommand: ParsableCommand {
     /// Loads the chosen split from `folder` and checks it against the
     /// checkpoint: input size, a non-empty split, and the data fingerprint.
     func load(from folder: String, for saved: Checkpoint) throws(CommandFailure) -> ImageSet {
+        try Self.load(split, from: folder, validationSize: validationSize, chosenFolder: dataDir != nil, for: saved)
+    }
+
+    /// Loads `split` from `folder` and checks it against the checkpoint.
+    ///
+    /// - Parameters:
+    ///   - validationSize: images held out; nil takes the checkpoint's.
+    ///   - chosenFolder: the user named `folder`, so data other than the
+    ///     checkpoint's is a warning on stderr rather than an error.
+    static func load(
+        _ split: Split, from folder: String, validationSize: Int?, chosenFolder: Bool, for saved: Checkpoint
+    ) throws(CommandFailure) -> ImageSet {
         let images: ImageSet
         var trainCount: Int?
         do {
@@ -119,7 +138,7 @@ struct EvalCommand: ParsableCommand {
                test: split == .test ? images : nil) {
             let message = "\(folder): expected the data this checkpoint was trained on "
                 + "(\(saved.dataSource?.directory ?? "")), found other data: expected \(difference)"
-            guard dataDir != nil else {
+            guard chosenFolder else {
                 throw CommandFailure(message + "; pass --data-dir to evaluate on it anyway", status: CommandFailure.dataError)
             }
             FileHandle.standardError.write(Data("mnist-nce: warning: \(message)\n".utf8))
@@ -131,6 +150,9 @@ struct EvalCommand: ParsableCommand {
         let object: [String: Any] = [
             "checkpoint": path, "split": split.rawValue, "count": r.count, "correct": r.correct,
             "accuracy": r.accuracy,
+            "nll": r.softmax.meanNegativeLogLikelihood, "ece": r.softmax.expectedCalibrationError,
+            "log_partition_mean": r.softmax.logPartitionMean,
+            "log_partition_sd": r.softmax.logPartitionStandardDeviation,
             "per_class_accuracy": r.perClassAccuracy.map { $0.map { $0 as Any } ?? NSNull() },
             "confusion": r.confusion,
             "model": c.configuration.model.kind.rawValue,
@@ -148,6 +170,13 @@ struct EvalCommand: ParsableCommand {
         var lines = [
             "checkpoint \(path) (\(conf.model.kind.rawValue), \(loss), epoch \(c.epoch))",
             String(format: "%@ accuracy %.2f%% (%d / %d)", split.rawValue, r.accuracy * 100, r.correct, r.count),
+            String(
+                format: "nll %.4f (mean negative log-likelihood, nats)  ece %.4f (%d bins)",
+                r.softmax.meanNegativeLogLikelihood, r.softmax.expectedCalibrationError,
+                SoftmaxStatistics.defaultBinCount),
+            String(
+                format: "log Z = log Σ exp(logit): mean %.4f, sd %.4f", r.softmax.logPartitionMean,
+                r.softmax.logPartitionStandardDeviation),
             "per class:",
         ]
         for (label, accuracy) in r.perClassAccuracy.enumerated() {

@@ -16,7 +16,10 @@ struct MNISTNCE: ParsableCommand {
             73 cannot create the output, 74 I/O error.
             """,
         version: version,
-        subcommands: [TrainCommand.self, EvalCommand.self, PredictCommand.self, RunsCommand.self, DataCommand.self])
+        subcommands: [
+            TrainCommand.self, EvalCommand.self, SweepCommand.self, ReportCommand.self, PredictCommand.self,
+            RunsCommand.self, DataCommand.self,
+        ])
 
     /// The tool's version, as `--version` prints it.
     static let version = "0.2.0"
@@ -78,6 +81,12 @@ struct MNISTNCE: ParsableCommand {
             "mnist-nce eval --checkpoint runs/nce9.safetensors --split validation --json",
             "mnist-nce eval --checkpoint fashion.safetensors --data-dir data/fashion",
         ],
+        "sweep": [
+            "mnist-nce sweep --num-sampled 1,2,3,5,9 --softmax --seeds 1,2,3 --output-dir sweeps/mlp",
+            "mnist-nce sweep --num-sampled 1,9 --softmax --seeds 1,2 --model cnn --output-dir sweeps/cnn",
+            "mnist-nce sweep --num-sampled 1,9 --softmax --threads 1 --output-dir sweeps/mlp --list | parallel -j 2",
+        ],
+        "report": ["mnist-nce report sweeps/mlp"],
         "runs": ["mnist-nce runs", "mnist-nce runs sweeps/nce --json"],
         "data": ["mnist-nce data", "mnist-nce data --data-dir data/fashion --validation-size 0"],
     ]

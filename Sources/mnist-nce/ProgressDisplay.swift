@@ -14,6 +14,14 @@ final class ProgressDisplay {
     /// start on a fresh line.
     nonisolated(unsafe) static var current: ProgressDisplay?
 
+    /// Whether each finished epoch leaves a line (on stdout in text mode,
+    /// else on a terminal's stderr); a sweep shows its runs' lines instead.
+    var keepsEpochLines = true
+    /// Text to put first on the live line, given the seconds this run
+    /// still needs: a sweep's place and ETA, which a narrow terminal should
+    /// cut last.
+    var livePrefix: ((Double) -> String)?
+
     private let textMode: Bool
     private let live: Bool
     private let clock = ContinuousClock()
@@ -49,7 +57,7 @@ final class ProgressDisplay {
         let total = Double(p.totalSteps)
         let elapsed = (now - start).seconds
         let eta = done > 0 ? elapsed * (total - done) / done : 0
-        let text = String(
+        let text = (livePrefix?(eta) ?? "") + String(
             format: "epoch %d/%d  %3.0f%%  %@ elapsed  ETA %@  loss %.4f  %.0f img/s",
             p.epoch, p.epochs, 100 * done / total, Self.clockTime(elapsed), Self.clockTime(eta),
             p.meanLoss, p.imagesPerSecond)
@@ -59,6 +67,7 @@ final class ProgressDisplay {
 
     func epoch(_ r: EpochReport) {
         finishLine()
+        guard keepsEpochLines else { return }
         let validation = r.validationAccuracy.map { String(format: "  validation %.2f%%", $0 * 100) } ?? ""
         let text = String(
             format: "epoch %d/%d  loss %.4f%@  %.0f images/s  lr %.2e",

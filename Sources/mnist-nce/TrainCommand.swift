@@ -20,7 +20,8 @@ struct TrainCommand: ParsableCommand {
             the first step's loss.
             """)
 
-    @OptionGroup var training: TrainingOptions
+    @OptionGroup(title: "Loss and seed") var choice: RunChoiceOptions
+    @OptionGroup(title: "Training") var training: TrainingOptions
     @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors.")
     var output: String?
     @Option(help: "Also append one JSON line per epoch to this file.")
@@ -30,8 +31,17 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the final summary as one JSON line instead of text (progress stays on stderr).")
     var json = false
 
+    /// The run these options describe, for 28×28 input.
+    var configuration: TrainingConfiguration {
+        training.configuration(loss: choice.loss, numSampled: choice.numSampled, seed: choice.seed)
+    }
+
+    func validate() throws {
+        if let problem = configuration.problem() { throw ValidationError(problem) }
+    }
+
     func run() throws {
-        var configuration = training.configuration
+        var configuration = self.configuration
         // Outputs first: a path that cannot be written fails before any
         // data is read.
         if let output { try CheckpointPaths.checkWritable(output, overwrite: overwrite) }

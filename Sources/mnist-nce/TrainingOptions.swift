@@ -1,11 +1,10 @@
 import ArgumentParser
 import NCENetwork
 
-/// The options that decide a training run's result: the network, the loss,
-/// the recipe and the data. Shared by every command that trains.
-struct TrainingOptions: ParsableArguments {
-    @Option(help: "Network: mlp (one hidden layer) or cnn (TensorFlow's MNIST tutorial network).")
-    var model = ModelKind.mlp
+/// The options that pick one run of a recipe: the loss, its number of
+/// negatives and the seed. `train` takes them; `sweep` takes lists of them
+/// instead, so they are kept apart from `TrainingOptions`.
+struct RunChoiceOptions: ParsableArguments {
     @Option(help: "Loss for the output layer: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var loss = LossKind.nce
     // Numeric options take the next word as their value even when it starts
@@ -13,6 +12,22 @@ struct TrainingOptions: ParsableArguments {
     // than as a missing one.
     @Option(parsing: .unconditional, help: "Negative classes sampled per step, shared by the batch (NCE and sampled softmax).")
     var numSampled = 1
+    @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
+    var seed: UInt64 = TrainingConfiguration().seed
+
+    func validate() throws {
+        if loss == .softmax && numSampled != 1 {
+            throw ValidationError("--num-sampled applies to nce and sampled-softmax, not to --loss softmax")
+        }
+    }
+}
+
+/// The options that decide a training run's result apart from the loss and
+/// the seed: the network, the recipe and the data. Shared by every command
+/// that trains.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Network: mlp (one hidden layer) or cnn (TensorFlow's MNIST tutorial network).")
+    var model = ModelKind.mlp
     @Option(help: "Candidate sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var sampler = SamplerKind.logUniform
     @Flag(inversion: .prefixedNo, help: "Draw distinct negatives, as TensorFlow's samplers do by default.")
@@ -43,8 +58,6 @@ struct TrainingOptions: ParsableArguments {
     var dropout: Double?
     @Option(help: "Optimizer: adam, or sgd (momentum 0.9).")
     var optimizer = OptimizerKind.adam
-    @Option(help: "Seed for initialisation, shuffling and sampling; equal seeds give equal checkpoints.")
-    var seed: UInt64 = TrainingConfiguration().seed
     @Option(
         parsing: .unconditional,
         help: "Threads for the sparse hidden-layer kernel, BLAS and the optimizer (default: the cores this process may use).")
@@ -53,9 +66,9 @@ struct TrainingOptions: ParsableArguments {
     var hiddenKernel = TrainingConfiguration().hiddenKernel
     @OptionGroup var data: DataOptions
 
-    /// The configuration these options describe, for 28×28 input (the
-    /// caller sets the input size from the data).
-    var configuration: TrainingConfiguration {
+    /// The configuration of the run with this loss, number of negatives and
+    /// seed, for 28×28 input (the caller sets the input size from the data).
+    func configuration(loss: LossKind, numSampled: Int, seed: UInt64) -> TrainingConfiguration {
         let recipe = TrainingConfiguration.recipe(for: model)
         return TrainingConfiguration(
             model: ModelConfiguration(kind: model, hiddenUnits: hidden), loss: loss, numSampled: numSampled,
@@ -74,10 +87,11 @@ struct TrainingOptions: ParsableArguments {
             .joined(separator: ", ") + ")"
     }
 
+    /// Checks the options that do not depend on the loss (softmax has no
+    /// negatives to check); each command checks its own runs' losses.
     func validate() throws {
-        if let problem = configuration.problem() { throw ValidationError(problem) }
-        if loss == .softmax && numSampled != 1 {
-            throw ValidationError("--num-sampled applies to nce and sampled-softmax, not to --loss softmax")
+        if let problem = configuration(loss: .softmax, numSampled: 1, seed: 1).problem() {
+            throw ValidationError(problem)
         }
     }
 }

@@ -29,8 +29,16 @@ final class EvalCommandTests: CommandTestCase {
         try train(data, output: checkpoint, ["--loss", "softmax"])
         let json = try mnistNCE(["eval", "--checkpoint", checkpoint, "--data-dir", data.folder, "--json"])
         assertSuccess(json)
-        let accuracy = try XCTUnwrap(try jsonObject(json.stdout)["accuracy"] as? Double)
-        let correct = try XCTUnwrap(try jsonObject(json.stdout)["correct"] as? Int)
+        let report = try jsonObject(json.stdout)
+        let accuracy = try XCTUnwrap(report["accuracy"] as? Double)
+        let correct = try XCTUnwrap(report["correct"] as? Int)
+        let nll = try XCTUnwrap(report["nll"] as? Double, "\(report)")
+        let ece = try XCTUnwrap(report["ece"] as? Double, "\(report)")
+        let logZ = try XCTUnwrap(report["log_partition_mean"] as? Double, "\(report)")
+        let logZSD = try XCTUnwrap(report["log_partition_sd"] as? Double, "\(report)")
+        XCTAssertTrue(nll.isFinite && nll > 0, "nll \(nll)")
+        XCTAssertTrue((0...1).contains(ece), "ece \(ece)")
+        XCTAssertTrue(logZ.isFinite && logZSD >= 0, "log Z \(logZ) ± \(logZSD)")
 
         let text = try mnistNCE(["eval", "--checkpoint", checkpoint, "--data-dir", data.folder])
         assertSuccess(text)
@@ -38,6 +46,12 @@ final class EvalCommandTests: CommandTestCase {
         let percentage = String(format: "test accuracy %.2f%% (%d / %d)", accuracy * 100, correct, data.testCount)
         XCTAssertTrue(text.stdout.contains(percentage), "no \(percentage.debugDescription) in \(text.stdout)")
         XCTAssertTrue(text.stdout.contains("checkpoint \(checkpoint) (mlp, softmax, epoch 3)"), text.stdout)
+        for line in [
+            String(format: "nll %.4f (mean negative log-likelihood, nats)  ece %.4f (15 bins)", nll, ece),
+            String(format: "log Z = log Σ exp(logit): mean %.4f, sd %.4f", logZ, logZSD),
+        ] {
+            XCTAssertTrue(text.stdout.contains(line), "no \(line.debugDescription) in \(text.stdout)")
+        }
         XCTAssertTrue(text.stdout.contains("per class:"), text.stdout)
         XCTAssertTrue(text.stdout.contains("confusion matrix (rows: label, columns: predicted):"), text.stdout)
         let header = text.stdout.split(separator: "\n").first { $0.hasPrefix("confusion matrix") }
