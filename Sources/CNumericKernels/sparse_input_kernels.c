@@ -94,30 +94,33 @@ static inline __attribute__((always_inline)) void tile_packed(
     }
 }
 
-// The outputs after the last whole tile, [t, outputs), for one item: vectors
-// of 16, then single values, read straight from the source (this part is
-// narrow, so the set conflicts above cost little).
+// The outputs after the last whole tile, [t, column_end), for one item:
+// vectors of 16, then single values, read straight from the source (this
+// part is narrow, so the set conflicts above cost little).
 static inline __attribute__((always_inline)) void tail_direct(
     float *dst, const float *seed_values, const int32_t *index, const float *scale,
-    ptrdiff_t begin, ptrdiff_t end, const float *restrict source, ptrdiff_t outputs, ptrdiff_t t) {
-    ptrdiff_t vector_end = outputs - (outputs - t) % LANES;
+    ptrdiff_t begin, ptrdiff_t end, const float *restrict source, ptrdiff_t outputs, ptrdiff_t t,
+    ptrdiff_t column_end) {
+    ptrdiff_t vector_end = column_end - (column_end - t) % LANES;
     for (ptrdiff_t j = t; j < vector_end; j += LANES) {
         vec16 acc = seed_values ? LOAD16(seed_values + j) : (vec16){0};
         for (ptrdiff_t k = begin; k < end; k++) acc = acc + scale[k] * LOAD16(source + (ptrdiff_t)index[k] * outputs + j);
         STORE16(dst + j, acc);
     }
-    for (ptrdiff_t j = vector_end; j < outputs; j++) {
+    for (ptrdiff_t j = vector_end; j < column_end; j++) {
         float acc = seed_values ? seed_values[j] : 0.0f;
         for (ptrdiff_t k = begin; k < end; k++) acc = acc + scale[k] * source[(ptrdiff_t)index[k] * outputs + j];
         dst[j] = acc;
     }
 }
 
-// Both kernels: target rows [item_begin, item_end).
+// Both kernels: target rows [item_begin, item_end), columns
+// [column_begin, column_end) of `outputs`.
 static inline __attribute__((always_inline)) void sparse_product(
     float *restrict target, enum seed seed, const float *shared, const int32_t *start,
     const int32_t *index, const float *scale, const float *restrict source,
-    ptrdiff_t item_begin, ptrdiff_t item_end, ptrdiff_t outputs) {
+    ptrdiff_t item_begin, ptrdiff_t item_end, ptrdiff_t column_begin, ptrdiff_t column_end,
+    ptrdiff_t outputs) {
     // Entries ascend within each item, so the last one of each bounds the
     // source rows that are read.
     ptrdiff_t source_rows = 0;
@@ -126,18 +129,19 @@ static inline __attribute__((always_inline)) void sparse_product(
             source_rows = index[start[item + 1] - 1] + 1;
         }
     }
-    ptrdiff_t full_end = outputs - outputs % TILE;
+    ptrdiff_t full_end = column_end - (column_end - column_begin) % TILE;
     for (ptrdiff_t block = item_begin; block < item_end; block += ITEM_BLOCK) {
         ptrdiff_t block_end = item_end - block > ITEM_BLOCK ? block + ITEM_BLOCK : item_end;
-        for (ptrdiff_t t = 0; t < full_end; t += TILE) {
+        for (ptrdiff_t t = column_begin; t < full_end; t += TILE) {
             tile_packed(target, seed, shared, start, index, scale, source, source_rows, block, block_end, outputs, t);
         }
     }
-    if (full_end == outputs) return;
+    if (full_end == column_end) return;
     for (ptrdiff_t item = item_begin; item < item_end; item++) {
         float *row = target + item * outputs;
         const float *seed_values = seed == SEED_SHARED ? shared : seed == SEED_TARGET ? row : NULL;
-        tail_direct(row, seed_values, index, scale, start[item], start[item + 1], source, outputs, full_end);
+        tail_direct(row, seed_values, index, scale, start[item], start[item + 1], source, outputs, full_end,
+                    column_end);
     }
 }
 
@@ -145,16 +149,16 @@ MNIST_NCE_CLONES
 void mnist_nce_sparse_rows_forward_f32(
     float *restrict out, const int32_t *row_start, const int32_t *indices, const float *values,
     const float *restrict weight, const float *bias, ptrdiff_t row_begin, ptrdiff_t row_end,
-    ptrdiff_t outputs) {
+    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs) {
     sparse_product(out, bias ? SEED_SHARED : SEED_ZERO, bias, row_start, indices, values, weight,
-                   row_begin, row_end, outputs);
+                   row_begin, row_end, column_begin, column_end, outputs);
 }
 
 MNIST_NCE_CLONES
 void mnist_nce_sparse_columns_weight_gradient_f32(
     float *restrict dweight, const int32_t *col_start, const int32_t *rows, const float *values,
-    const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t outputs,
-    int accumulate) {
+    const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
+    ptrdiff_t column_end, ptrdiff_t outputs, int accumulate) {
     sparse_product(dweight, accumulate ? SEED_TARGET : SEED_ZERO, NULL, col_start, rows, values, dout,
-                   input_begin, input_end, outputs);
+                   input_begin, input_end, column_begin, column_end, outputs);
 }

@@ -11,9 +11,9 @@ import CNumericKernels
 /// An optimiser whose state mirrors the parameter layout, so a step is one
 /// loop over the flat buffers.
 ///
-/// The loop is split into contiguous chunks over the threads of a
-/// `WorkerPool`; the update is elementwise, so the result does not depend
-/// on the split.
+/// The loop is cut into chunks of `valuesPerPart` values, whatever the
+/// thread count, which the threads of a `WorkerPool` claim as they go; the
+/// update is elementwise, so the result does not depend on the split.
 public final class Optimizer<T: NetworkScalar> {
     public let kind: OptimizerKind
     /// Adam's first moment, or SGD's velocity.
@@ -30,6 +30,12 @@ public final class Optimizer<T: NetworkScalar> {
 
     /// The threads a step may use; nil runs on the caller.
     let pool: WorkerPool?
+
+    /// Values per part of a split step, a multiple of 16 so that vector
+    /// loops stay aligned: small enough that a step has many more parts
+    /// than threads (25 for the default network), large enough that
+    /// claiming a part costs little beside updating it.
+    static var valuesPerPart: Int { 32_768 }
 
     public init(kind: OptimizerKind, layout: ParameterLayout, pool: WorkerPool? = nil) {
         self.kind = kind
@@ -54,23 +60,21 @@ public final class Optimizer<T: NetworkScalar> {
             adamStep: rate * correction2.squareRoot() / correction1,
             adamEpsilon: epsilon * correction2.squareRoot(),
             beta1: beta1, beta2: beta2, momentum: momentum)
-        // Below this many values per thread, handing out work costs more
-        // than it saves. Only Float steps are split (Double is for tests).
-        let parts = min(pool?.threads ?? 1, max(1, n / 65_536))
+        // Only Float steps are split (Double is for tests).
+        let parts = (n + Self.valuesPerPart - 1) / Self.valuesPerPart
         guard let pool, parts > 1, T.self == Float.self else {
             kernel.run(0..<n)
             return
         }
-        // Chunk bounds on multiples of 16 values keep vector loops aligned.
         kernel.count = n
-        kernel.chunk = (n / parts + 15) & ~15
+        kernel.chunk = Self.valuesPerPart
         var floatKernel = unsafeBitCast(kernel, to: UpdateKernel<Float>.self)
         floatKernel.runSplit(parts: parts, pool: pool)
     }
 }
 
 extension UpdateKernel where T == Float {
-    /// Runs the update in `parts` chunks over the pool's threads.
+    /// Runs the update in `parts` chunks of `chunk` values on the pool's threads.
     mutating func runSplit(parts: Int, pool: WorkerPool) {
         withUnsafeMutablePointer(to: &self) { pointer in
             pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { context, part in
@@ -88,7 +92,7 @@ struct UpdateKernel<T: NetworkScalar> {
     let kind: OptimizerKind
     let parameters, gradients, first, second: UnsafeMutablePointer<T>
     let rate, adamStep, adamEpsilon, beta1, beta2, momentum: T
-    /// Values in all, and per thread, when the step is split.
+    /// Values in all, and per part, when the step is split.
     var count = 0, chunk = 0
 
     func run(_ range: Range<Int>) {

@@ -5,11 +5,14 @@ import CNumericKernels
 /// input scales one contiguous weight row.
 ///
 /// The products skip zero inputs: at MNIST's ~19% density they do about a
-/// fifth of the dense arithmetic. Work is split into contiguous chunks over
-/// the threads of a `WorkerPool`, and every output value is summed by one thread in one
-/// fixed order (its entries in storage order), so the results are the same
-/// bits for any thread count. `SparseInputDenseReference` holds plain loops
-/// over the dense input with the same contract.
+/// fifth of the dense arithmetic. Each call is cut into parts by output
+/// columns and, for large batches, by rows (or input columns); the cut
+/// depends only on the shapes and the batch, not on the thread count, and
+/// the threads of a `WorkerPool` claim the parts as they go. Every output
+/// value is summed by one part in one fixed order (its entries in storage
+/// order), so the results are the same bits for any thread count.
+/// `SparseInputDenseReference` holds plain loops over the dense input with
+/// the same contract.
 ///
 /// The batch's entries must ascend within each row and column, as
 /// `SparseInputBatch.load` leaves them.
@@ -78,13 +81,11 @@ public enum SparseInputDense {
         }
     }
 
-    /// Runs the call over `0 ..< arguments.count`, split into one contiguous
-    /// chunk of about equal work per pool thread.
+    /// Runs the call's parts on the pool's threads, or all on the caller.
     private static func run(_ arguments: inout SparseKernelArguments, pool: WorkerPool?) {
-        let parts = max(1, min(pool?.threads ?? 1, arguments.count))
-        arguments.parts = parts
+        let parts = arguments.parts
         guard let pool, parts > 1 else {
-            arguments.runPart(0)
+            for part in 0..<parts { arguments.runPart(part) }
             return
         }
         withUnsafeMutablePointer(to: &arguments) { pointer in
@@ -96,8 +97,9 @@ public enum SparseInputDense {
 }
 
 /// One call's buffers, shared by the threads that split it: they only
-/// read the inputs, and each writes the rows of `target` in its own disjoint
-/// chunk of `0 ..< count`, so no value is touched by two threads.
+/// read the inputs, and each part writes its own block of `target` (a
+/// range of items times a range of output columns), so no value is touched
+/// by two parts.
 struct SparseKernelArguments {
     enum Kernel { case forward, weightGradient }
 
@@ -110,21 +112,65 @@ struct SparseKernelArguments {
     let count: Int
     let outputs: Int
     let accumulate: Bool
-    /// Chunks the call is split into.
-    var parts = 1
+    /// Groups of output columns, one register tile each (the last also
+    /// takes the columns after the last whole tile).
+    let columnGroups: Int
+    /// Contiguous ranges of items, of about equal cost.
+    let itemChunks: Int
 
-    /// Runs chunk `part` of `parts`.
+    /// Cost (entries plus items) above which the items are cut into more
+    /// than one chunk. Every item chunk copies the source's column tiles
+    /// again, so chunks are kept large: one covers about a hundred MNIST
+    /// images (about 150 non-zero pixels each) in either kernel.
+    static let costPerItemChunk = 16_384
+
+    /// Output columns the C kernels hold in registers at once.
+    static let columnTile = Int(MNIST_NCE_SPARSE_COLUMN_TILE)
+
+    init(
+        kernel: Kernel, target: UnsafeMutablePointer<Float>, start: UnsafePointer<Int32>,
+        index: UnsafePointer<Int32>, values: UnsafePointer<Float>, source: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, count: Int, outputs: Int, accumulate: Bool
+    ) {
+        self.kernel = kernel
+        self.target = target
+        self.start = start
+        self.index = index
+        self.values = values
+        self.source = source
+        self.bias = bias
+        self.count = count
+        self.outputs = outputs
+        self.accumulate = accumulate
+        columnGroups = max(1, outputs / Self.columnTile)
+        let cost = Int(start[count]) + count
+        itemChunks = max(1, min(count, (cost + Self.costPerItemChunk - 1) / Self.costPerItemChunk))
+    }
+
+    /// Parts of the call: every item chunk times every column group.
+    var parts: Int { itemChunks * columnGroups }
+
+    /// Runs part `part` of `parts`.
     func runPart(_ part: Int) {
-        let range = chunk(part, of: parts)
+        let items = chunk(part / columnGroups, of: itemChunks)
+        let columns = columnGroup(part % columnGroups)
         switch kernel {
         case .forward:
             mnist_nce_sparse_rows_forward_f32(
-                target, start, index, values, source, bias, range.lowerBound, range.upperBound, outputs)
+                target, start, index, values, source, bias, items.lowerBound, items.upperBound,
+                columns.lowerBound, columns.upperBound, outputs)
         case .weightGradient:
             mnist_nce_sparse_columns_weight_gradient_f32(
-                target, start, index, values, source, range.lowerBound, range.upperBound, outputs,
-                accumulate ? 1 : 0)
+                target, start, index, values, source, items.lowerBound, items.upperBound,
+                columns.lowerBound, columns.upperBound, outputs, accumulate ? 1 : 0)
         }
+    }
+
+    /// The output columns of group `group`: whole tiles, the last group
+    /// running to the last column.
+    func columnGroup(_ group: Int) -> Range<Int> {
+        let tile = Self.columnTile
+        return group * tile..<(group + 1 == columnGroups ? outputs : (group + 1) * tile)
     }
 
     /// The `part`-th of `parts` contiguous ranges covering `0 ..< count`.

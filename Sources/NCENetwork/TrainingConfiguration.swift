@@ -1,3 +1,5 @@
+import CNumericKernels
+
 /// Which loss trains the output layer.
 public enum LossKind: String, Sendable, CaseIterable, Codable {
     /// Noise-contrastive estimation, as `tf.nn.nce_loss`.
@@ -51,6 +53,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var schedule: LearningRateSchedule
     public var optimizer: OptimizerKind
     public var seed: UInt64
+    /// Threads for the step's parallel kernels (and BLAS with the dense
+    /// hidden kernel). The result does not depend on it.
     public var threads: Int
     /// Training images held out, from the start of the training file, for
     /// validation.
@@ -65,14 +69,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The defaults are the recipe the README's accuracy table was made with:
     /// Adam 1e-3 with a cosine decay over 20 epochs of batch 32. Small batches
     /// matter for NCE: each step draws one sample of negatives, so more steps
-    /// per epoch give the output layer more negative evidence.
+    /// per epoch give the output layer more negative evidence. `threads`
+    /// defaults to `availableCores`.
     public init(
         model: ModelConfiguration = ModelConfiguration(),
         loss: LossKind = .nce, numSampled: Int = 1, sampler: SamplerKind = .logUniform,
         uniqueSamples: Bool = true, removeAccidentalHits: Bool? = nil,
         epochs: Int = 20, batchSize: Int = 32, learningRate: Double = 1e-3,
         schedule: LearningRateSchedule = .cosine, optimizer: OptimizerKind = .adam,
-        seed: UInt64 = 1, threads: Int = 2, validationSize: Int = 5_000,
+        seed: UInt64 = 1, threads: Int = TrainingConfiguration.availableCores, validationSize: Int = 5_000,
         hiddenKernel: HiddenKernel = .sparse, steps: Int? = nil, dropout: Double = 0
     ) {
         self.model = model
@@ -105,6 +110,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var removesAccidentalHits: Bool {
         removeAccidentalHits ?? (loss == .sampledSoftmax)
     }
+
+    /// Processors this process may run on (its CPU affinity mask), within
+    /// `threadRange`: the default thread count for training and evaluation.
+    public static let availableCores: Int =
+        min(max(Int(mnist_nce_available_cores()), threadRange.lowerBound), threadRange.upperBound)
+
+    /// Thread counts `problem()` accepts.
+    public static let threadRange = 1...256
 
     /// Bounds that keep every parameter count far from overflow.
     public static let maximumHiddenUnits = 1 << 16
@@ -153,7 +166,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if learningRate > Self.maximumLearningRate {
             return "--learning-rate must be at most \(Self.maximumLearningRate), got \(learningRate)"
         }
-        if !(1...256).contains(threads) { return "--threads must be between 1 and 256, got \(threads)" }
+        if !Self.threadRange.contains(threads) {
+            return "--threads must be between \(Self.threadRange.lowerBound) and \(Self.threadRange.upperBound), got \(threads)"
+        }
         if loss != .softmax {
             if numSampled < 1 { return "--num-sampled must be at least 1, got \(numSampled)" }
             if uniqueSamples && numSampled > model.classCount {

@@ -3,7 +3,12 @@ import CNumericKernels
 /// Persistent threads for the parallel kernels of a training step.
 ///
 /// Jobs allocate nothing and start without a thread wake-up when they come
-/// in quick succession (idle workers spin briefly before sleeping). One job
+/// in quick succession (idle workers poll briefly before sleeping). The
+/// threads claim a job's parts as they go, so a thread the system
+/// deschedules holds up only the part it is running; split jobs into more
+/// parts than threads, in a way that does not depend on the thread count.
+/// When the machine is so busy that the workers slow jobs down, the pool
+/// runs them on the calling thread until the workers pay again. One job
 /// runs at a time; a pool belongs to one network or optimiser.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads a job runs on, the caller's included.
@@ -20,8 +25,8 @@ public final class WorkerPool: @unchecked Sendable {
 
     deinit { mnist_nce_pool_destroy(pool) }
 
-    /// Calls `body(context, part)` for every part in `0..<parts`, spread
-    /// over the threads, and returns when all have finished.
+    /// Calls `body(context, part)` once for every part in `0..<parts`, on
+    /// whichever threads claim them, and returns when all have finished.
     ///
     /// `body` must be a C-compatible function (a closure that captures
     /// nothing); `context` carries its arguments and must stay valid for

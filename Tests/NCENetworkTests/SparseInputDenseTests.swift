@@ -1,4 +1,4 @@
-import NCENetwork
+@testable import NCENetwork
 import SampledLosses
 import XCTest
 
@@ -34,8 +34,8 @@ final class SparseInputDenseTests: XCTestCase {
         return Results(out: out, dweight: dweight, dbias: dbias)
     }
 
-    /// Kernels against the reference for threads 1, 2 and 3, which must also
-    /// agree with each other bit for bit.
+    /// Kernels against the reference for threads 1, 2, 3 and 8, which must
+    /// also agree with each other bit for bit.
     func check(rows: Int, inputs: Int, outputs: Int, density: Double, bias: Bool, accumulate: Bool, seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         let x = sparseFixture(rows: rows, columns: inputs, density: density, using: &rng)
@@ -66,7 +66,7 @@ final class SparseInputDenseTests: XCTestCase {
             // Column 0 is zero in every row: its gradient row is overwritten with zeros.
             XCTAssertTrue(single.dweight[0..<outputs].allSatisfy { $0 == 0 }, "empty column \(label)")
         }
-        for threads in [2, 3] {
+        for threads in [2, 3, 8] {
             let split = runKernels(
                 x: x, weight: weight, bias: biasValues, dout: dout, start: start, startBias: startBias,
                 rows: rows, inputs: inputs, outputs: outputs, accumulate: accumulate, threads: threads)
@@ -94,6 +94,58 @@ final class SparseInputDenseTests: XCTestCase {
         check(rows: 1, inputs: 1, outputs: 17, density: 1, bias: true, accumulate: true, seed: 7)
         check(rows: 7, inputs: 300, outputs: 1030, density: 1, bias: true, accumulate: false, seed: 8)
         check(rows: 7, inputs: 300, outputs: 1024, density: 0, bias: false, accumulate: true, seed: 9)
+    }
+
+    func testMatchesReferenceWhenLargeBatchesSplitByRows() {
+        // About 47,000 entries plus items: three item chunks for each kernel.
+        check(rows: 300, inputs: 784, outputs: 300, density: 0.2, bias: true, accumulate: false, seed: 14)
+    }
+
+    /// The parts of a call cover every (item, output column) pair exactly
+    /// once, and are cut by the batch and the shapes alone.
+    func testPartsCoverEveryValueExactlyOnce() {
+        var rng = SeededGenerator(seed: 15)
+        let shapes: [(rows: Int, inputs: Int, outputs: Int, density: Double)] = [
+            (1, 1, 1, 1), (7, 50, 17, 0.2), (32, 784, 1024, 0.2), (128, 200, 1030, 0.5),
+            (300, 784, 300, 0.2), (500, 784, 64, 0.3), (5, 30, 256, 0),
+        ]
+        for shape in shapes {
+            let x = sparseFixture(rows: shape.rows, columns: shape.inputs, density: shape.density, using: &rng)
+            let batch = SparseInputBatch(maxBatch: shape.rows, inputs: shape.inputs)
+            batch.load(x, batch: shape.rows)
+            // Never written: only the parts' bounds are computed.
+            let target = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+            defer { target.deallocate() }
+            for kernel in [SparseKernelArguments.Kernel.forward, .weightGradient] {
+                let forward = kernel == .forward
+                let items = forward ? shape.rows : shape.inputs
+                let arguments = SparseKernelArguments(
+                    kernel: kernel, target: target, start: forward ? batch.rowStart : batch.columnStart,
+                    index: forward ? batch.rowColumns : batch.columnRows,
+                    values: forward ? batch.rowValues : batch.columnValues, source: batch.rowValues,
+                    bias: nil, count: items, outputs: shape.outputs, accumulate: false)
+                let label = "\(kernel) \(shape)"
+                XCTAssertEqual(arguments.columnGroups, max(1, shape.outputs / SparseKernelArguments.columnTile), label)
+                let cost = batch.nonZeroCount + items
+                XCTAssertEqual(
+                    arguments.itemChunks,
+                    max(1, min(items, (cost + SparseKernelArguments.costPerItemChunk - 1) / SparseKernelArguments.costPerItemChunk)),
+                    label)
+                var covered = [Int](repeating: 0, count: items * shape.outputs)
+                for part in 0..<arguments.parts {
+                    let rows = arguments.chunk(part / arguments.columnGroups, of: arguments.itemChunks)
+                    let columns = arguments.columnGroup(part % arguments.columnGroups)
+                    for item in rows {
+                        for column in columns { covered[item * shape.outputs + column] += 1 }
+                    }
+                }
+                XCTAssertTrue(covered.allSatisfy { $0 == 1 }, label)
+                if shape.rows == 32 {
+                    // A training batch of the default network: one part per tile.
+                    XCTAssertEqual(arguments.parts, 8, label)
+                }
+            }
+        }
     }
 
     func testMatchesReferenceWithManyInputs() {

@@ -99,6 +99,35 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(parameters[0], parameters[3], "another seed must give other parameters")
     }
 
+    /// The thread count changes how the work is shared, never the result:
+    /// the same seed gives the same parameters, bit for bit, on 1 to 8
+    /// threads (more threads than this machine may have cores).
+    func testThreadCountDoesNotChangeTheParameters() throws {
+        let data = try bundledSubset(train: 600, validation: 100, test: 100)
+        let folder = try makeTemporaryFolder(for: self)
+        var parameters: [[UInt32]] = []
+        for threads in [1, 2, 3, 8] {
+            var configuration = smallConfiguration(loss: .nce, numSampled: 2, seed: 9)
+            // The default width: several column tiles in the sparse kernels.
+            configuration.model.hiddenUnits = 1024
+            configuration.epochs = 1
+            configuration.threads = threads
+            let path = "\(folder)/\(threads).safetensors"
+            _ = try TrainingRun(configuration: configuration, checkpointPath: path).run(data: data)
+            parameters.append(try Checkpoint.load(path: path).network.parameters.allValues().map(\.bitPattern))
+        }
+        for (index, threads) in [2, 3, 8].enumerated() {
+            XCTAssertTrue(parameters[index + 1] == parameters[0], "\(threads) threads against 1")
+        }
+    }
+
+    func testDefaultThreadsAreTheAvailableCores() {
+        let cores = TrainingConfiguration.availableCores
+        XCTAssertTrue(TrainingConfiguration.threadRange.contains(cores))
+        XCTAssertEqual(TrainingConfiguration().threads, cores)
+        XCTAssertNil(TrainingConfiguration().problem())
+    }
+
     func testDivergenceStopsWithAClearError() throws {
         let data = try bundledSubset(train: 600, validation: 0, test: 100)
         var configuration = smallConfiguration(loss: .softmax)
