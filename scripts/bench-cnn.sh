@@ -18,21 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 images="${1:-6000}"
 repeats="${REPEATS:-3}"
-venv="${PEERS_VENV:-/tmp/peers}"
-peers="${PEERS_DIR:-$root/../shared/bench}"
-data="$root/data/mnist"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-if ! "$venv/bin/python" -c 'import tensorflow, torch, numpy' >/dev/null 2>&1; then
-    echo "bench-cnn: setting up $venv (tensorflow-cpu 2.21.0, torch, numpy)" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q tensorflow-cpu==2.21.0 torch numpy
-fi
-
-cd "$root"
-swift build -c release >&2
-bin="$(swift build -c release --show-bin-path)"
+source "$root/scripts/support/peers.sh"
 steps=$((images / 50))
 epochs=$(python3 -c "print($images / 60000)")
 

@@ -79,6 +79,9 @@ for condition in idle neighbour; do
             read -r busy0 total0 < <(cpu_ticks)
             neighbour0="$(process_ticks "$neighbour")"
             TIMEFORMAT='%U %S'
+            # train refuses to replace a checkpoint without --overwrite, which
+            # older builds (compared here too) do not know.
+            rm -f "$scratch/run.safetensors"
             # shellcheck disable=SC2086
             { time "$binary" train --epochs "$epochs" ${options[$i]} "${extra[@]}" \
                 --output "$scratch/run.safetensors" --json >"$scratch/out.json"; } 2>"$scratch/time"

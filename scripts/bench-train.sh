@@ -19,21 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 epochs="${1:-2}"
 repeats="${REPEATS:-3}"
-venv="${PEERS_VENV:-/tmp/peers}"
-peers="${PEERS_DIR:-$root/../shared/bench}"
-data="$root/data/mnist"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-if ! "$venv/bin/python" -c 'import tensorflow, torch, numpy' >/dev/null 2>&1; then
-    echo "bench-train: setting up $venv (tensorflow-cpu 2.21.0, torch, numpy)" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q tensorflow-cpu==2.21.0 torch numpy
-fi
-
-cd "$root"
-swift build -c release >&2
-bin="$(swift build -c release --show-bin-path)"
+source "$root/scripts/support/peers.sh"
 
 ours_env=()
 [[ -n "${BLAS_CORE:-}" ]] && ours_env=(OPENBLAS_CORETYPE="$BLAS_CORE")
@@ -43,7 +29,7 @@ env "${ours_env[@]}" "$bin/nce-bench" blas --threads 2 >&2
 run_ours() { # loss num_sampled
     env "${ours_env[@]}" "$bin/mnist-nce" train --loss "$1" $([[ $1 == nce ]] && echo --num-sampled "$2") \
         --batch-size 128 --epochs "$epochs" --learning-rate 1e-3 --schedule constant --threads 2 \
-        --seed 0 --validation-size 0 --data-dir "$data" --output "$out/ours-$1.safetensors" --json
+        --seed 0 --validation-size 0 --data-dir "$data" --output "$out/ours-$1.safetensors" --overwrite --json
 }
 run_peer() { # script loss num_sampled
     TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" "$peers/$1" --model mlp --loss "$2" --num-sampled "$3" \
