@@ -38,6 +38,8 @@ let package = Package(
         .target(
             name: "CNumericKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
+        // Interrupt handling (SIGINT, SIGTERM, SIGHUP) for long runs; not API.
+        .target(name: "CProcessSignals"),
         // PNG decoding to grey through libpng, whose error jumps stay in C; not API.
         .target(name: "CImageDecoding", dependencies: ["CLibPNG"]),
 
@@ -69,6 +71,7 @@ let package = Package(
             name: "mnist-nce",
             dependencies: [
                 "NCENetwork", "MNISTData", "SampledLosses", "SafeTensors", "DigitImages", "SweepReporting",
+                "CProcessSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks on synthetic or bundled data; run by scripts/, never by tests.

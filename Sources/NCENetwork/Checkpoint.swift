@@ -26,6 +26,14 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
 /// whole, as JSON under `configuration`), the epoch and the validation
 /// accuracy. Nothing time-dependent is stored, so equal runs give
 /// byte-identical files.
+///
+/// A checkpoint written during training also holds what the run needs to
+/// continue (`TrainingSnapshot`): the optimiser's buffers as F32 tensors
+/// named `training_state.<buffer>.<parameter>` (listed in
+/// `__metadata__.training_state_tensors`) and the position and random state
+/// as JSON in `__metadata__.training_state`. Readers that only want the
+/// network ignore them. The final checkpoint of a finished run leaves them
+/// out.
 public struct Checkpoint {
     /// `__metadata__["format"]` of every checkpoint this tool writes.
     public static let formatName = "mnist-nce"
@@ -44,10 +52,16 @@ public struct Checkpoint {
     /// The data trained on; nil for checkpoints that did not record it.
     public let dataSource: DataSource?
     public let network: Network<Float>
+    /// What a stopped run needs to continue; nil in a finished run's
+    /// checkpoint (and when loading without `trainingState`).
+    public let training: TrainingSnapshot?
+    /// Whether the file holds a training state (whether or not it was read).
+    public let isResumable: Bool
 
     public init(
         configuration: TrainingConfiguration, epoch: Int, validationAccuracy: Double?,
-        testAccuracy: Double? = nil, dataSource: DataSource? = nil, network: Network<Float>
+        testAccuracy: Double? = nil, dataSource: DataSource? = nil, network: Network<Float>,
+        training: TrainingSnapshot? = nil, isResumable: Bool? = nil
     ) {
         self.configuration = configuration
         self.epoch = epoch
@@ -55,6 +69,20 @@ public struct Checkpoint {
         self.testAccuracy = testAccuracy
         self.dataSource = dataSource
         self.network = network
+        self.training = training
+        self.isResumable = isResumable ?? (training != nil)
+    }
+
+    /// Metadata keys of the training state.
+    enum TrainingKey {
+        static let state = "training_state"
+        static let tensors = "training_state_tensors"
+        static let tensorPrefix = "training_state."
+    }
+
+    /// The name of one optimiser buffer's slice for one parameter tensor.
+    static func trainingTensorName(buffer: String, parameter: String) -> String {
+        "\(TrainingKey.tensorPrefix)\(buffer).\(parameter)"
     }
 
     /// The metadata strings stored beside the tensors.
@@ -88,7 +116,33 @@ public struct Checkpoint {
         if let testAccuracy { m["test_accuracy"] = String(testAccuracy) }
         if let steps = c.steps { m["steps"] = String(steps) }
         if let dataSource { m.merge(dataSource.metadata) { $1 } }
+        if let training {
+            m[TrainingKey.state] = Self.json(training.state.fields)
+            m[TrainingKey.tensors] = trainingRecords(training).map(\.name).joined(separator: ",")
+        }
         return m
+    }
+
+    /// `object` as compact JSON with sorted keys.
+    static func json(_ object: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// The optimiser's buffers as tensors, buffer by buffer, each in the
+    /// parameters' layout order.
+    private func trainingRecords(_ training: TrainingSnapshot) -> [TensorRecord] {
+        let layout = network.parameters.layout
+        return configuration.optimizerStateNames.flatMap { buffer in
+            layout.entries.map { entry in
+                let values = training.optimizerBuffers[buffer]
+                    .map { Array($0[entry.offset..<(entry.offset + entry.count)]) } ?? []
+                return TensorRecord(
+                    name: Self.trainingTensorName(buffer: buffer, parameter: entry.name), shape: entry.shape,
+                    floats: values)
+            }
+        }
     }
 
     /// Writes the checkpoint to `path` atomically: a temporary file in the
@@ -96,9 +150,10 @@ public struct Checkpoint {
     /// existing file at `path` as it was.
     public func save(to path: String, createDirectories: Bool = true) throws(CheckpointError) {
         let parameters = network.parameters
-        let records = parameters.layout.entries.map {
+        var records = parameters.layout.entries.map {
             TensorRecord(name: $0.name, shape: $0.shape, floats: parameters.values($0))
         }
+        if let training { records += trainingRecords(training) }
         do {
             try SafeTensorsFile.write(records, metadata: metadata, to: path, createDirectories: createDirectories)
         } catch {
@@ -116,7 +171,11 @@ public struct Checkpoint {
     ///     are about 200 times the MLP's.
     ///   - threads: threads for the rebuilt network's hidden layer; nil
     ///     keeps the count it was trained with.
-    public static func load(path: String, maxBatch: Int? = nil, threads: Int? = nil) throws(CheckpointError) -> Checkpoint {
+    ///   - trainingState: also read the training state, if the file has one
+    ///     (`training`); otherwise it is ignored.
+    public static func load(
+        path: String, maxBatch: Int? = nil, threads: Int? = nil, trainingState: Bool = false
+    ) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
             archive = try SafeTensorsFile.read(path: path)
@@ -174,10 +233,80 @@ public struct Checkpoint {
             }
             network.parameters.set(entry, to: values)
         }
+        let training = trainingState ? try loadTraining(archive, path: path, configuration: configuration) : nil
         return Checkpoint(
             configuration: configuration, epoch: epoch,
             validationAccuracy: meta["validation_accuracy"].flatMap(Double.init),
             testAccuracy: meta["test_accuracy"].flatMap(Double.init),
-            dataSource: DataSource(metadata: meta), network: network)
+            dataSource: DataSource(metadata: meta), network: network, training: training,
+            isResumable: meta[TrainingKey.state] != nil)
+    }
+
+    /// The training state of `archive`, nil when it has none; every
+    /// optimiser tensor's shape is checked before it is read.
+    private static func loadTraining(
+        _ archive: SafeTensorsArchive, path: String, configuration: TrainingConfiguration
+    ) throws(CheckpointError) -> TrainingSnapshot? {
+        guard let json = archive.metadata[TrainingKey.state] else { return nil }
+        guard let fields = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
+            throw CheckpointError(
+                path: path, expected: "a JSON object of strings in __metadata__.training_state",
+                found: "text that does not decode")
+        }
+        let state: TrainingState
+        do {
+            state = try TrainingState(fields: fields)
+        } catch {
+            throw CheckpointError(
+                path: path, expected: "a valid \"\(error.field)\" in __metadata__.training_state",
+                found: fields[error.field].map { "\"\($0)\"" } ?? "none")
+        }
+        let layout = configuration.model.parameterLayout
+        var buffers: [String: [Float]] = [:]
+        for buffer in configuration.optimizerStateNames {
+            var values = [Float]()
+            values.reserveCapacity(layout.totalCount)
+            for entry in layout.entries {
+                let name = trainingTensorName(buffer: buffer, parameter: entry.name)
+                let info: TensorInfo
+                do {
+                    info = try archive.tensor(name)
+                } catch {
+                    throw CheckpointError(error)
+                }
+                guard info.shape == entry.shape else {
+                    throw CheckpointError(
+                        path: path, expected: "tensor \"\(name)\" of shape \(entry.shape)",
+                        found: "shape \(info.shape)")
+                }
+                do {
+                    values += try archive.floats(name, shape: entry.shape)
+                } catch {
+                    throw CheckpointError(error)
+                }
+            }
+            buffers[buffer] = values
+        }
+        return TrainingSnapshot(state: state, optimizerBuffers: buffers)
+    }
+}
+
+/// What a stopped run needs besides its parameters to continue exactly:
+/// its position and random state, and the optimiser's buffers.
+public struct TrainingSnapshot {
+    public let state: TrainingState
+    /// The optimiser's buffers by name (`Optimizer.stateNames`), each with
+    /// every value of the parameter layout, in layout order.
+    public let optimizerBuffers: [String: [Float]]
+
+    public init(state: TrainingState, optimizerBuffers: [String: [Float]]) {
+        self.state = state
+        self.optimizerBuffers = optimizerBuffers
+    }
+
+    /// The trainer's current state, copied.
+    public init(_ trainer: Trainer) {
+        state = trainer.state
+        optimizerBuffers = Dictionary(uniqueKeysWithValues: trainer.optimizerState.map { ($0.name, $0.values.allValues()) })
     }
 }

@@ -18,6 +18,15 @@ public struct DivergenceRule {
     /// The moving average of the step losses.
     private(set) var smoothed = 0.0
 
+    public init() {}
+
+    /// A rule that has already seen losses: `initial` first, averaging to
+    /// `smoothed` (a resumed run's).
+    init(initial: Double?, smoothed: Double) {
+        self.initial = initial
+        self.smoothed = smoothed
+    }
+
     /// Takes the next step's loss; true when the run has diverged.
     mutating func observe(_ loss: Double) -> Bool {
         guard let initial else {

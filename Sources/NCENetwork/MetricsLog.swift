@@ -109,6 +109,33 @@ public final class MetricsLog {
         linesWritten += 1
     }
 
+    /// Cuts the file after the last line of epoch `epoch` or earlier, so a
+    /// resumed run does not repeat the lines of epochs it trains again. A
+    /// line for a later epoch (written just before the interruption) and
+    /// everything after it go.
+    public func discardLines(afterEpoch epoch: Int) throws(MetricsWriteError) {
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw MetricsWriteError(
+                path: path, expected: "a readable metrics file", found: "one that cannot be read", cannotCreate: false)
+        }
+        var keep = 0
+        var lineStart = contents.startIndex
+        while lineStart < contents.endIndex {
+            guard let newline = contents[lineStart...].firstIndex(of: 0x0A) else { break }
+            let line = contents[lineStart..<newline]
+            let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+            if let lineEpoch = object?["epoch"] as? Int, lineEpoch > epoch { break }
+            lineStart = newline + 1
+            keep = lineStart - contents.startIndex
+        }
+        guard keep < contents.count else { return }
+        guard ftruncate(descriptor, off_t(keep)) == 0, fsync(descriptor) == 0 else {
+            throw MetricsWriteError(
+                path: path, expected: "the lines after epoch \(epoch) removed", found: String(cString: strerror(errno)),
+                cannotCreate: false)
+        }
+    }
+
     /// Removes the file if this log created it and wrote nothing to it.
     public func removeIfUnused() {
         if created && linesWritten == 0 { unlink(path) }

@@ -4,6 +4,15 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     case adam
     /// Stochastic gradient descent with heavy-ball momentum 0.9.
     case sgd
+
+    /// The names of the optimiser's state buffers, as checkpoints store
+    /// them: Adam's two moments, or SGD's velocity.
+    public var stateNames: [String] {
+        switch self {
+        case .adam: ["adam_m", "adam_v"]
+        case .sgd: ["momentum"]
+        }
+    }
 }
 
 import CNumericKernels
@@ -42,6 +51,24 @@ public final class Optimizer<T: NetworkScalar> {
         self.pool = pool
         first = ParameterArena(layout: layout)
         second = ParameterArena(layout: layout)
+    }
+
+    /// The names of the optimiser's state buffers, as stored in checkpoints:
+    /// Adam's two moments, or SGD's velocity.
+    public var stateNames: [String] { kind.stateNames }
+
+    /// The state buffers, in the order of `stateNames`.
+    var stateArenas: [ParameterArena<T>] {
+        switch kind {
+        case .adam: [first, second]
+        case .sgd: [first]
+        }
+    }
+
+    /// Sets the step count of a resumed run (the moments are set through
+    /// `stateArenas`).
+    func restore(stepCount: Int) {
+        self.stepCount = stepCount
     }
 
     /// Applies one update with learning rate `rate` to `parameters` from

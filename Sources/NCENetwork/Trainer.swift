@@ -55,6 +55,16 @@ public final class Trainer {
     public private(set) var imagesTrained = 0
     /// Epochs completed.
     public private(set) var epochsDone = 0
+    /// Steps taken in the current epoch (0 between epochs).
+    public private(set) var stepInEpoch = 0
+    /// The sum of the current epoch's step losses.
+    private var epochLossSum = 0.0
+    /// Training seconds and images of the current epoch in this process
+    /// (a resumed epoch's throughput counts only its own steps).
+    private var epochSeconds = 0.0, epochImages = 0, lastSeconds = 0.0
+    /// The last completed epoch's validation accuracy and mean loss.
+    public private(set) var lastValidationAccuracy: Double?
+    public private(set) var lastEpochLoss: Double?
 
     /// Builds the network, initialises it from the seed and prepares every
     /// buffer.
@@ -158,24 +168,40 @@ public final class Trainer {
         return seconds
     }
 
-    /// Runs the next epoch: puts the images in the epoch's order, takes its
-    /// steps (all of them, or those left of `steps`), then measures
-    /// validation accuracy.
+    /// What to do after a step, as `runEpoch`'s `afterStep` decides.
+    public enum StepDecision: Sendable {
+        case proceed
+        /// Stop before the next step; `runEpoch` returns nil and a later
+        /// call continues the epoch where it stopped.
+        case pause
+    }
+
+    /// Runs the current epoch from where it stands (its start, or the step
+    /// a pause or a restored state left it at) to its end: puts the images
+    /// in the epoch's order, takes its steps (all of them, or those left of
+    /// `steps`), then measures validation accuracy.
     ///
-    /// - Parameter onStep: called after every step with the running figures
-    ///   (for a live display); keep it cheap.
+    /// - Parameters:
+    ///   - onStep: called after every step with the running figures (for a
+    ///     live display); keep it cheap.
+    ///   - afterStep: called after every step, after `onStep`; `.pause`
+    ///     stops the epoch there (to save a checkpoint and carry on, or to
+    ///     stop the run).
+    /// - Returns: the epoch's report, or nil when `afterStep` paused it.
     /// - Throws: `TrainingError.diverged` as soon as a step's loss is not
-    ///   finite; the parameters are then not to be saved.
-    public func runEpoch(onStep: ((StepProgress) -> Void)? = nil) throws(TrainingError) -> EpochReport {
+    ///   finite, `.exploded` when the divergence rule trips; the parameters
+    ///   are then not to be saved.
+    public func runEpoch(
+        onStep: ((StepProgress) -> Void)? = nil, afterStep: (() -> StepDecision)? = nil
+    ) throws(TrainingError) -> EpochReport? {
         let epoch = epochsDone + 1
         var order = RandomStream.order.generator(seed: configuration.seed, index: UInt64(epoch - 1))
         batches.shuffle(using: &order)
-        let steps = min(stepsPerEpoch, totalSteps - stepsTaken)
-        var lossSum = 0.0
-        var images = 0
+        let steps = min(stepsPerEpoch, totalSteps - (stepsTaken - stepInEpoch))
         let clock = ContinuousClock()
         let start = clock.now
-        for index in 0..<steps {
+        while stepInEpoch < steps {
+            let index = stepInEpoch
             let loss = try step(batch: index)
             guard loss.isFinite else { throw .diverged(epoch: epoch, step: index + 1, loss: Double(loss)) }
             if divergence.observe(Double(loss)) {
@@ -183,27 +209,104 @@ public final class Trainer {
                     epoch: epoch, step: index + 1, smoothedLoss: divergence.smoothed,
                     initialLoss: divergence.initial ?? 0)
             }
-            lossSum += Double(loss)
-            images += min(configuration.batchSize, data.train.count - index * configuration.batchSize)
+            epochLossSum += Double(loss)
+            stepInEpoch += 1
+            let seconds = (clock.now - start).seconds
+            epochSeconds += seconds - lastSeconds
+            epochImages += min(configuration.batchSize, data.train.count - index * configuration.batchSize)
+            lastSeconds = seconds
             if let onStep {
-                let seconds = (clock.now - start).seconds
                 onStep(StepProgress(
-                    epoch: epoch, epochs: plannedEpochs, step: index + 1, stepsPerEpoch: stepsPerEpoch,
+                    epoch: epoch, epochs: plannedEpochs, step: stepInEpoch, stepsPerEpoch: stepsPerEpoch,
                     stepsTaken: stepsTaken, totalSteps: totalSteps,
-                    meanLoss: lossSum / Double(index + 1),
-                    imagesPerSecond: seconds > 0 ? Double(images) / seconds : 0))
+                    meanLoss: epochLossSum / Double(stepInEpoch),
+                    imagesPerSecond: epochSeconds > 0 ? Double(epochImages) / epochSeconds : 0))
+            }
+            if stepInEpoch < steps, afterStep?() == .pause {
+                lastSeconds = 0
+                return nil
             }
         }
-        let seconds = (clock.now - start).seconds
-        epochsDone = epoch
-        let validation = data.validation.count > 0
-            ? Evaluator(network: network).evaluate(data.validation).accuracy : nil
-        return EpochReport(
-            epoch: epoch, epochs: plannedEpochs, steps: stepsTaken, meanLoss: lossSum / Double(steps),
-            validationAccuracy: validation, imagesPerSecond: Double(images) / seconds,
-            trainingSeconds: seconds,
+        lastSeconds = 0
+        let meanLoss = epochLossSum / Double(steps)
+        let report = EpochReport(
+            epoch: epoch, epochs: plannedEpochs, steps: stepsTaken, meanLoss: meanLoss,
+            validationAccuracy: data.validation.count > 0
+                ? Evaluator(network: network).evaluate(data.validation).accuracy : nil,
+            imagesPerSecond: epochSeconds > 0 ? Double(epochImages) / epochSeconds : 0,
+            trainingSeconds: epochSeconds,
             learningRate: configuration.schedule.rate(
                 base: configuration.learningRate, step: stepsTaken - 1, totalSteps: totalSteps))
+        epochsDone = epoch
+        stepInEpoch = 0
+        epochLossSum = 0
+        epochSeconds = 0
+        epochImages = 0
+        lastValidationAccuracy = report.validationAccuracy
+        lastEpochLoss = meanLoss
+        return report
+    }
+
+    /// Whether every planned step has been taken.
+    public var isFinished: Bool { stepsTaken >= totalSteps }
+
+    /// The run's position and random state, to store beside the parameters
+    /// and the optimiser's moments.
+    public var state: TrainingState {
+        TrainingState(
+            stepsTaken: stepsTaken, epochsDone: epochsDone, stepInEpoch: stepInEpoch,
+            imagesTrained: imagesTrained, optimizerSteps: optimizer.stepCount,
+            negatives: negatives.rawState, dropout: dropout.rawState,
+            divergenceInitial: divergence.initial, divergenceSmoothed: divergence.smoothed,
+            epochLossSum: epochLossSum, validationAccuracy: lastValidationAccuracy, lastEpochLoss: lastEpochLoss)
+    }
+
+    /// The optimiser's state buffers, named as in checkpoints
+    /// (`Optimizer.stateNames`), each in the parameters' layout.
+    public var optimizerState: [(name: String, values: ParameterArena<Float>)] {
+        Array(zip(optimizer.stateNames, optimizer.stateArenas)).map { (name: $0.0, values: $0.1) }
+    }
+
+    /// Puts the trainer where a stored run stopped: the position, random
+    /// state and divergence figures of `state`, the optimiser's buffers
+    /// from `optimizerBuffers` (named as in `optimizerState`, each with
+    /// every value of the layout) and the parameters from `parameters`.
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration` when the state does not
+    ///   fit this run (more steps than it has, a missing buffer).
+    public func restore(
+        state: TrainingState, parameters: ParameterArena<Float>, optimizerBuffers: [String: [Float]]
+    ) throws(TrainingError) {
+        let stepsBeforeEpoch = state.stepsTaken - state.stepInEpoch
+        guard state.stepsTaken <= totalSteps, state.stepInEpoch < stepsPerEpoch,
+              stepsBeforeEpoch == min(state.epochsDone * stepsPerEpoch, totalSteps),
+              state.optimizerSteps == state.stepsTaken
+        else {
+            throw .invalidConfiguration(
+                "the stored position (epoch \(state.epochsDone), step \(state.stepInEpoch), \(state.stepsTaken) steps) "
+                    + "does not fit the run's \(stepsPerEpoch) steps per epoch and \(totalSteps) steps")
+        }
+        guard parameters.layout.totalCount == network.parameters.layout.totalCount else {
+            throw .invalidConfiguration("the stored parameters do not fit the network")
+        }
+        for (name, arena) in optimizerState {
+            guard let values = optimizerBuffers[name], values.count == arena.layout.totalCount else {
+                throw .invalidConfiguration("the stored optimizer state has no complete \(name) buffer")
+            }
+            values.withUnsafeBufferPointer { arena.base.update(from: $0.baseAddress!, count: values.count) }
+        }
+        network.parameters.base.update(from: parameters.base, count: parameters.layout.totalCount)
+        optimizer.restore(stepCount: state.optimizerSteps)
+        stepsTaken = state.stepsTaken
+        epochsDone = state.epochsDone
+        stepInEpoch = state.stepInEpoch
+        imagesTrained = state.imagesTrained
+        negatives = SeededGenerator(rawState: state.negatives)
+        dropout = SeededGenerator(rawState: state.dropout)
+        divergence = DivergenceRule(initial: state.divergenceInitial, smoothed: state.divergenceSmoothed)
+        epochLossSum = state.epochLossSum
+        lastValidationAccuracy = state.validationAccuracy
+        lastEpochLoss = state.lastEpochLoss
     }
 }
 

@@ -99,6 +99,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.dropout = dropout
     }
 
+    /// The optimiser's state buffers, as checkpoints name them.
+    public var optimizerStateNames: [String] { optimizer.stateNames }
+
     /// Threads for BLAS. With the sparse hidden kernel BLAS only computes the
     /// small output-layer products, and its idle worker threads would spin
     /// on the cores the sparse kernel's threads need, so it gets one.

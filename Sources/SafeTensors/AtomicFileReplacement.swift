@@ -14,6 +14,12 @@ import Darwin
 /// renamed over the destination; finally the directory is flushed so the
 /// rename itself is durable. Any failure before the rename removes the
 /// temporary file and leaves the destination untouched.
+///
+/// The temporary file is named `.<name>.tmp-<pid>-<random>` and locked
+/// (`flock`) while it is written. A process killed mid-write leaves it
+/// behind; the next replacement of the same path removes it once its
+/// writer is gone (no such process, and the lock is free), so a file a
+/// live writer is still filling is never touched.
 enum AtomicFileReplacement {
     /// A point at which a test can make the replacement fail, to check the
     /// clean-up that follows a real failure there.
@@ -52,7 +58,8 @@ enum AtomicFileReplacement {
             mode = status.st_mode & 0o7777
         }
 
-        var template = Array("\(directory)/.\(fileName).tmp-XXXXXX".utf8CString)
+        removeStaleTemporaryFiles(directory: directory, fileName: fileName)
+        var template = Array("\(directory)/\(temporaryPrefix(fileName))\(getpid())-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
@@ -62,6 +69,11 @@ enum AtomicFileReplacement {
                 expected: "a new file")
         }
         let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Held until the descriptor closes (or the process dies): it tells
+        // a cleaner in another process that this file is in use.
+        _ = flock(descriptor, LOCK_EX | LOCK_NB)
+        TemporaryFileObserver.current?(temporaryPath)
+        defer { TemporaryFileObserver.current?(nil) }
 
         var descriptorIsOpen = true
         do throws(SafeTensorsError) {
@@ -90,6 +102,58 @@ enum AtomicFileReplacement {
             throw error
         }
         try syncDirectory(directory, for: path)
+    }
+
+    /// The start of every temporary file name for `fileName`.
+    static func temporaryPrefix(_ fileName: String) -> String { ".\(fileName).tmp-" }
+
+    /// Removes the temporary files for `path` that killed writers left
+    /// behind; see the type's documentation for how a live writer's file
+    /// is told apart. Failures are ignored: a leftover file does no harm.
+    static func removeStaleTemporaryFiles(for path: String) {
+        guard let (directory, fileName) = try? split(path) else { return }
+        removeStaleTemporaryFiles(directory: directory, fileName: fileName)
+    }
+
+    private static func removeStaleTemporaryFiles(directory: String, fileName: String) {
+        let prefix = temporaryPrefix(fileName)
+        guard let stream = opendir(directory) else { return }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(prefix) { names.append(name) }
+        }
+        closedir(stream)
+        for name in names where isStale(String(name.dropFirst(prefix.count)), in: directory, name: name) {
+            let candidate = "\(directory)/\(name)"
+            let descriptor = open(candidate, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            guard descriptor >= 0 else { continue }
+            var status = stat()
+            // Only a regular file whose lock is free: a writer holds it.
+            if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+               flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                unlink(candidate)
+            }
+            close(descriptor)
+        }
+    }
+
+    /// Whether a temporary name's tail (`<pid>-<random>`) names a writer
+    /// that no longer runs. A tail of six random characters alone comes
+    /// from versions that did not record the writer; such a file is stale
+    /// once it is ten minutes old (a write takes well under a second).
+    private static func isStale(_ tail: String, in directory: String, name: String) -> Bool {
+        let parts = tail.split(separator: "-", maxSplits: 1)
+        if parts.count == 1, tail.utf8.count == 6 {
+            var status = stat()
+            guard stat("\(directory)/\(name)", &status) == 0 else { return false }
+            return time(nil) - status.st_mtim.tv_sec > 600
+        }
+        guard parts.count == 2, parts[1].utf8.count == 6, let pid = pid_t(parts[0]), pid > 0 else { return false }
+        if pid == getpid() { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// The directory part (`"."` if none) and the file name of `path`.

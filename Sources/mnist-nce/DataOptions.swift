@@ -6,11 +6,19 @@ struct DataOptions: ParsableArguments {
     /// The bundled MNIST, relative to the working directory.
     static let defaultDataDir = "data/mnist"
 
-    @Option(help: "Folder with the four MNIST-layout files (.gz or raw).")
-    var dataDir = defaultDataDir
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder with the four MNIST-layout files (.gz or raw) (default: \(defaultDataDir)).")
+    var dataDirOption: String?
 
-    @Option(parsing: .unconditional, help: "Training images held out for validation, taken from the start of the training file.")
-    var validationSize = MNISTDataSet.defaultValidationSize
+    var dataDir: String { dataDirOption ?? Self.defaultDataDir }
+
+    @Option(
+        name: .customLong("validation-size"), parsing: .unconditional,
+        help: "Training images held out for validation, taken from the start of the training file (default: \(MNISTDataSet.defaultValidationSize)).")
+    var validationSizeOption: Int?
+
+    var validationSize: Int { validationSizeOption ?? MNISTDataSet.defaultValidationSize }
 
     func validate() throws {
         guard validationSize >= 0 else {
@@ -22,6 +30,17 @@ struct DataOptions: ParsableArguments {
     func load(validationSize override: Int? = nil) throws(CommandFailure) -> MNISTDataSet {
         do {
             return try MNISTDataSet.load(directory: dataDir, validationSize: override ?? validationSize)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}
+
+extension DataOptions {
+    /// Loads and validates the data set in `directory`.
+    static func load(directory: String, validationSize: Int) throws(CommandFailure) -> MNISTDataSet {
+        do {
+            return try MNISTDataSet.load(directory: directory, validationSize: validationSize)
         } catch {
             throw CommandFailure(error)
         }

@@ -13,7 +13,9 @@ struct MNISTNCE: ParsableCommand {
             Exit statuses: 0 success, 1 training diverged, 64 usage error \
             (including a configuration too large for the memory available), \
             65 malformed data or checkpoint, 66 missing input file, \
-            73 cannot create the output, 74 I/O error.
+            73 cannot create the output, 74 I/O error (a full disk included), \
+            130 and 143 training stopped by SIGINT (Ctrl-C) or SIGTERM after \
+            writing its checkpoint (129 for SIGHUP).
             """,
         version: version,
         subcommands: [
@@ -27,6 +29,9 @@ struct MNISTNCE: ParsableCommand {
     /// Runs the command and ends the process: help on stdout with status 0,
     /// any failure as one line on stderr with its sysexits status.
     static func main() {
+        // A file-size limit then fails the write (EFBIG), reported as an
+        // I/O error, instead of killing the process mid-checkpoint.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
             try capInstructionSet()
@@ -72,9 +77,9 @@ struct MNISTNCE: ParsableCommand {
             "mnist-nce runs",
         ],
         "train": [
-            "mnist-nce train --num-sampled 1",
-            "mnist-nce train --loss softmax --epochs 5 --output runs/softmax.safetensors",
-            "mnist-nce train --num-sampled 9 --metrics runs/nce9.jsonl --json",
+            "mnist-nce train --num-sampled 9 --metrics runs/nce9.jsonl",
+            "mnist-nce train --model cnn --loss softmax --checkpoint-every 500 --output runs/cnn.safetensors",
+            "mnist-nce train --resume runs/cnn.safetensors",
         ],
         "eval": [
             "mnist-nce eval",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MNISTData
 import NCENetwork
+import SafeTensors
 
 /// `mnist-nce sweep`: trains every configuration × seed into one folder,
 /// one run after another, then writes the report.
@@ -18,7 +19,9 @@ struct SweepCommand: ParsableCommand {
 
             Rerunning the same command resumes: finished runs (checkpoint with a \
             test accuracy and this configuration) are skipped, unfinished ones \
-            are trained again from the start. A folder holding a sweep with \
+            continue from their last checkpoint (the same as if they had not \
+            stopped). Ctrl-C stops the sweep after the current step, with that \
+            run's checkpoint written. A folder holding a sweep with \
             other training options is refused; the lists may change (runs \
             already there stay and are reported).
 
@@ -46,6 +49,7 @@ struct SweepCommand: ParsableCommand {
     var dataDirectory: String { URL(fileURLWithPath: training.data.dataDir).standardizedFileURL.path }
 
     func run() throws {
+        Interrupts.install()
         let plan = try plan()
         let folder = SweepFolder(path: sweep.outputDir)
         let recipe = training.configuration(loss: .nce, numSampled: 1, seed: 1)
@@ -108,9 +112,10 @@ struct SweepCommand: ParsableCommand {
                 print(String(format: "%@: finished before (test accuracy %.2f%%), skipped", header, accuracy * 100))
                 fflush(nil)
                 continue
-            case let .unfinished(epoch):
+            case let .unfinished(epoch, resumable):
                 let planned = run.configuration.steps == nil ? " of \(run.configuration.epochs)" : ""
-                print("\(header) (again: the last attempt stopped after epoch \(epoch)\(planned))"
+                let how = resumable ? "continued where" : "again:"
+                print("\(header) (\(how) the last attempt stopped after epoch \(epoch)\(planned))"
                     + Self.etaText(durations, remaining: remaining))
             case .absent:
                 print(header + Self.etaText(durations, remaining: remaining))
@@ -118,7 +123,9 @@ struct SweepCommand: ParsableCommand {
             fflush(nil)
             let start = clock.now
             do {
-                let summary = try train(run, of: runs.count, folder: folder, source: source, data: set, durations: durations, remaining: remaining)
+                let summary = try train(
+                    run, of: runs.count, folder: folder, source: source, data: set, durations: durations,
+                    remaining: remaining, continuing: state.isResumable)
                 let validation = summary.validationAccuracy.map { String(format: ", validation %.2f%%", $0 * 100) } ?? ""
                 print(String(
                     format: "  done in %@: test accuracy %.2f%%%@, %.0f images/s",
@@ -154,17 +161,22 @@ struct SweepCommand: ParsableCommand {
         if !diverged.isEmpty { throw divergence }
     }
 
-    /// Trains one run into its files, replacing what an earlier attempt left.
+    /// Trains one run into its files: continues an earlier attempt from its
+    /// checkpoint's training state when `continuing` and it has one,
+    /// otherwise starts over and replaces what the attempt left.
     private func train(
         _ run: SweepPlan.Run, of runCount: Int, folder: SweepFolder, source: DataSource, data: MNISTDataSet,
-        durations: [Double], remaining: Int
+        durations: [Double], remaining: Int, continuing: Bool
     ) throws -> TrainingSummary {
         let checkpoint = folder.checkpointPath(run)
-        folder.removeStaleTemporaries(of: run)
+        SafeTensorsFile.removeStaleTemporaryFiles(for: checkpoint)
         try CheckpointPaths.checkWritable(checkpoint, overwrite: true)
+        let saved = continuing ? try? Checkpoint.load(path: checkpoint, maxBatch: 1, threads: 1, trainingState: true) : nil
+        let resuming = saved.flatMap { saved in saved.training.map { ($0, saved.network.parameters) } }
         let metrics: MetricsLog
         do {
-            metrics = try MetricsLog(path: folder.metricsPath(run), mode: .overwrite)
+            metrics = try MetricsLog(path: folder.metricsPath(run), mode: resuming == nil ? .overwrite : .append)
+            if let resuming { try metrics.discardLines(afterEpoch: resuming.0.state.epochsDone) }
         } catch {
             throw CommandFailure.from(error)
         }
@@ -182,10 +194,18 @@ struct SweepCommand: ParsableCommand {
             }
         }
         defer { display.finishLine() }
+        var training = TrainingRun(
+            configuration: run.configuration, checkpointPath: checkpoint, metrics: metrics, dataSource: source)
+        training.interruption = Interrupts.signal
         do {
-            return try TrainingRun(
-                configuration: run.configuration, checkpointPath: checkpoint, metrics: metrics, dataSource: source
-            ).run(data: data, onStep: display.step, onEpoch: display.epoch)
+            return try training.run(data: data, resuming: resuming, onStep: display.step, onEpoch: display.epoch)
+        } catch let stop as TrainingInterrupted {
+            display.finishLine()
+            let place = stop.checkpoint == nil ? "before run \(run.index)/\(runCount) started"
+                : "in run \(run.index)/\(runCount) at \(stop.position)"
+            throw CommandFailure(
+                "interrupted \(place); run the same sweep command again to continue from there",
+                status: 128 + stop.signal)
         } catch {
             display.finishLine()
             throw CommandFailure.from(error)

@@ -178,9 +178,14 @@ struct SweepFolder {
         case absent
         /// A checkpoint of the right configuration without a test accuracy:
         /// the run stopped after `epoch` epochs.
-        case unfinished(epoch: Int)
+        case unfinished(epoch: Int, resumable: Bool)
         /// Finished with this test accuracy.
         case finished(testAccuracy: Double)
+
+        /// Whether an earlier attempt left a checkpoint to continue from.
+        var isResumable: Bool {
+            if case .unfinished(_, true) = self { true } else { false }
+        }
     }
 
     /// The state of `run`'s files, for a sweep expecting `configuration`
@@ -220,16 +225,7 @@ struct SweepFolder {
                 "\(path): expected a checkpoint trained on \(dataDirectory), found one trained on \(recorded); "
                     + "choose another --output-dir", status: CommandFailure.cannotCreate)
         }
-        guard let accuracy = saved.testAccuracy else { return .unfinished(epoch: saved.epoch) }
+        guard let accuracy = saved.testAccuracy else { return .unfinished(epoch: saved.epoch, resumable: saved.isResumable) }
         return .finished(testAccuracy: accuracy)
-    }
-
-    /// Removes temporary files an interrupted atomic write of `run`'s
-    /// checkpoint left behind (`.<name>.safetensors.tmp-XXXXXX`).
-    func removeStaleTemporaries(of run: SweepPlan.Run) {
-        let prefix = ".\(run.name).safetensors.tmp-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: runsPath)) ?? [] where name.hasPrefix(prefix) {
-            unlink(runsPath + "/" + name)
-        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MNISTData
 import NCENetwork
+import SafeTensors
 
 /// `mnist-nce train`: trains the network and writes a checkpoint.
 struct TrainCommand: ParsableCommand {
@@ -9,8 +10,12 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the classifier with NCE (default), softmax or sampled softmax.",
         discussion: """
-            A checkpoint is written after every epoch (atomically), so a stopped \
-            or diverged run keeps its last good epoch. The default path is \
+            A checkpoint is written after every epoch (atomically; also every \
+            --checkpoint-every steps), holding the whole training state, so a \
+            stopped run continues with --resume to the same final checkpoint, \
+            byte for byte. Ctrl-C or SIGTERM stops after the current step with \
+            the checkpoint written (status 130 or 143); a second Ctrl-C stops at \
+            once. A diverged run keeps its last good checkpoint. The default path is \
             runs/<time>-<loss>.safetensors, never one that exists; `mnist-nce eval` \
             picks the newest. An existing --output or --metrics file is replaced \
             only with --overwrite, and only if mnist-nce wrote it.
@@ -22,12 +27,22 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Loss and seed") var choice: RunChoiceOptions
     @OptionGroup(title: "Training") var training: TrainingOptions
-    @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors.")
+    @Option(help: "Checkpoint path (.safetensors). Default: runs/<time>-<loss>.safetensors, or the --resume path.")
     var output: String?
     @Option(help: "Also append one JSON line per epoch to this file.")
     var metrics: String?
     @Flag(help: "Replace an existing --output checkpoint or --metrics file written by mnist-nce.")
     var overwrite = false
+    @Option(
+        parsing: .unconditional,
+        help: "Also write the checkpoint every this many steps within an epoch (default: at the end of each epoch only).")
+    var checkpointEvery: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Continue the stopped run in this checkpoint to its configured end, as if it had not stopped.",
+            discussion: "Only --threads, --output, --metrics, --checkpoint-every and --data-dir (holding the same data) may be given with it."),
+        completion: .file(extensions: ["safetensors"]))
+    var resume: String?
     @Flag(help: "Print the final summary as one JSON line instead of text (progress stays on stderr).")
     var json = false
 
@@ -37,23 +52,32 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if let checkpointEvery, checkpointEvery < 1 {
+            throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
+        }
+        if resume != nil {
+            if let option = (choice.given + training.given).first {
+                throw ValidationError(
+                    "\(option) cannot be given with --resume: a resumed run keeps the options it was started with "
+                        + "(only --threads, --output, --metrics, --checkpoint-every and --data-dir may change)")
+            }
+            return
+        }
         if let problem = configuration.problem() { throw ValidationError(problem) }
     }
 
     func run() throws {
+        Interrupts.install()
+        if let resume {
+            try runResumed(from: resume)
+            return
+        }
         var configuration = self.configuration
         // Outputs first: a path that cannot be written fails before any
         // data is read.
         if let output { try CheckpointPaths.checkWritable(output, overwrite: overwrite) }
-        var metricsLog: MetricsLog?
+        let metricsLog = try openMetrics(mode: overwrite ? .overwrite : .create)
         defer { metricsLog?.removeIfUnused() }
-        if let metrics {
-            do {
-                metricsLog = try MetricsLog(path: metrics, mode: overwrite ? .overwrite : .create)
-            } catch {
-                throw CommandFailure.from(error)
-            }
-        }
         let path = try output ?? CheckpointPaths.reserveDefault(configuration)
         defer { if output == nil { CheckpointPaths.releaseIfEmpty(path) } }
 
@@ -65,17 +89,105 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure("\(training.data.dataDir): \(problem)", status: CommandFailure.dataError)
         }
         try Self.checkMemory(configuration)
-        let source = DataSource(
-            directory: URL(fileURLWithPath: training.data.dataDir).standardizedFileURL.path,
-            fingerprint: DataFingerprint(set))
+        try train(
+            configuration, data: set, path: path, metricsLog: metricsLog,
+            source: DataSource(directory: Self.absolute(training.data.dataDir), fingerprint: DataFingerprint(set)),
+            resuming: nil)
+    }
 
+    /// `train --resume`: continues the run stored at `resumePath`.
+    private func runResumed(from resumePath: String) throws {
+        let saved: Checkpoint
+        do {
+            saved = try Checkpoint.load(path: resumePath, maxBatch: 1, threads: 1, trainingState: true)
+        } catch {
+            throw CommandFailure(error)
+        }
+        guard let snapshot = saved.training else {
+            if let test = saved.testAccuracy {
+                print(String(
+                    format: "%@: this run has finished (%d epochs, test accuracy %.2f%%); nothing to resume",
+                    resumePath, saved.epoch, test * 100))
+                return
+            }
+            throw CommandFailure(
+                "\(resumePath): expected a checkpoint written during a run (with __metadata__.training_state), "
+                    + "found one without the training state", status: CommandFailure.dataError)
+        }
+        var configuration = saved.configuration
+        if let threads = training.threadsOption { configuration.threads = threads }
+        if let problem = configuration.problem() { throw CommandFailure(problem, status: CommandFailure.usage) }
+
+        let path = output ?? resumePath
+        if path != resumePath { try CheckpointPaths.checkWritable(path, overwrite: overwrite) }
+        let metricsLog = try openMetrics(mode: .append)
+        defer { metricsLog?.removeIfUnused() }
+        try metricsLog?.discardLines(afterEpoch: snapshot.state.epochsDone)
+
+        let dataDir = training.data.dataDirOption ?? saved.dataSource?.directory ?? DataOptions.defaultDataDir
+        let set = try DataOptions.load(directory: dataDir, validationSize: configuration.validationSize)
+        let fingerprint = DataFingerprint(set)
+        if let stored = saved.dataSource?.fingerprint,
+           let difference = stored.mismatch(
+               rows: set.train.rows, columns: set.train.columns, trainCount: fingerprint.trainCount, test: set.test) {
+            throw CommandFailure(
+                "\(dataDir): expected the data the run was trained on (\(saved.dataSource?.directory ?? "")), "
+                    + "found other data: expected \(difference)",
+                status: CommandFailure.dataError)
+        }
+        guard (set.train.rows, set.train.columns) == (configuration.model.imageHeight, configuration.model.imageWidth)
+        else {
+            throw CommandFailure(
+                "\(dataDir): expected \(configuration.model.imageHeight)×\(configuration.model.imageWidth) images "
+                    + "as the run was trained on, found \(set.train.rows)×\(set.train.columns)",
+                status: CommandFailure.dataError)
+        }
+        try Self.checkMemory(configuration)
+        try train(
+            configuration, data: set, path: path, metricsLog: metricsLog,
+            source: DataSource(directory: Self.absolute(dataDir), fingerprint: fingerprint),
+            resuming: (snapshot, saved.network.parameters))
+    }
+
+    /// Opens `--metrics`, if given; an existing file must be a metrics file.
+    private func openMetrics(mode: MetricsLog.Mode) throws(CommandFailure) -> MetricsLog? {
+        guard let metrics else { return nil }
+        var mode = mode
+        if mode == .append && !FileManager.default.fileExists(atPath: metrics) { mode = .create }
+        do {
+            return try MetricsLog(path: metrics, mode: mode)
+        } catch {
+            throw CommandFailure.from(error)
+        }
+    }
+
+    /// Runs the training with a live display and prints the summary.
+    private func train(
+        _ configuration: TrainingConfiguration, data set: MNISTDataSet, path: String, metricsLog: MetricsLog?,
+        source: DataSource, resuming: (snapshot: TrainingSnapshot, parameters: ParameterArena<Float>)?
+    ) throws {
+        SafeTensorsFile.removeStaleTemporaryFiles(for: path)
         let display = ProgressDisplay(textMode: !json)
-        display.started(checkpoint: path, description: Self.describe(configuration, set: set))
+        var description = Self.describe(configuration, set: set)
+        if let state = resuming?.snapshot.state {
+            description += ", resumed after \(state.stepsTaken) of its steps"
+        }
+        display.started(checkpoint: path, description: description)
+        var run = TrainingRun(
+            configuration: configuration, checkpointPath: path, metrics: metricsLog, dataSource: source,
+            checkpointEvery: checkpointEvery)
+        run.interruption = Interrupts.signal
         let summary: TrainingSummary
         do {
-            summary = try TrainingRun(
-                configuration: configuration, checkpointPath: path, metrics: metricsLog, dataSource: source
-            ).run(data: set, onStep: display.step, onEpoch: display.epoch)
+            summary = try run.run(data: set, resuming: resuming, onStep: display.step, onEpoch: display.epoch)
+        } catch let stop as TrainingInterrupted {
+            display.finishLine()
+            var message = stop.description
+            if stop.checkpoint != nil {
+                message = "interrupted at \(stop.position); resume with: mnist-nce train --resume \(Self.quoted(path))"
+                if let metrics { message += " --metrics \(Self.quoted(metrics))" }
+            }
+            throw CommandFailure(message, status: 128 + stop.signal)
         } catch {
             display.finishLine()
             var failure = CommandFailure.from(error)
@@ -97,6 +209,17 @@ struct TrainCommand: ParsableCommand {
                 summary.wallSeconds))
             print("checkpoint: \(path)")
         }
+    }
+
+    /// `path` made absolute, as checkpoints record data folders.
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// `text` as one shell word.
+    static func quoted(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:,=@".contains($0) }
+        return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Refuses a configuration whose buffers would not fit in the memory

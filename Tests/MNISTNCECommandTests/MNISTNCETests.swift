@@ -12,7 +12,8 @@ final class MNISTNCETests: CommandTestCase {
             let help = result.stdout.collapsingWhitespace
             for text in [
                 "train", "eval", "runs", "data", "Exit statuses: 0 success, 1 training diverged, 64 usage error "
-                    + "(including a configuration too large for the memory available), 65 malformed data or checkpoint, 66 missing input file, 73 cannot create the output, 74 I/O error.",
+                    + "(including a configuration too large for the memory available), 65 malformed data or checkpoint, 66 missing input file, 73 cannot create the output, 74 I/O error (a full disk included), "
+                    + "130 and 143 training stopped by SIGINT (Ctrl-C) or SIGTERM after writing its checkpoint (129 for SIGHUP).",
             ] {
                 XCTAssertTrue(help.contains(text), "\(arguments) does not mention \(text): \(result.stdout)")
             }

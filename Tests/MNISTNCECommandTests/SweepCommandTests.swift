@@ -163,7 +163,8 @@ final class SweepCommandTests: CommandTestCase {
         try FileManager.default.removeItem(atPath: runs + "nce-s3-seed2.safetensors")
         try markUnfinished(runs + "softmax-seed1.safetensors", epoch: 1)
         // A temporary file left by a write that was killed.
-        FileManager.default.createFile(atPath: runs + ".nce-s3-seed2.safetensors.tmp-AbC123", contents: Data([1, 2]))
+        let leftover = runs + ".nce-s3-seed2.safetensors.tmp-\(try deadProcessID())-AbC123"
+        FileManager.default.createFile(atPath: leftover, contents: Data([1, 2]))
 
         let rerun = try runSweep(data, into: folder)
         let lines = rerun.stdout.split(separator: "\n").map(String.init)
@@ -181,7 +182,7 @@ final class SweepCommandTests: CommandTestCase {
             let date = try FileManager.default.attributesOfItem(atPath: runs + name + ".safetensors")[.modificationDate] as? Date
             XCTAssertEqual(date, dates[name], "\(name) was rewritten although finished")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: runs + ".nce-s3-seed2.safetensors.tmp-AbC123"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
         XCTAssertEqual(try csvRows(folder + "/results.csv").count, 6)
         // The metrics of a redone run start again rather than growing.
         let metrics = try String(contentsOfFile: runs + "softmax-seed1.jsonl", encoding: .utf8)
