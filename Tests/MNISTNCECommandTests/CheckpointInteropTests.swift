@@ -42,6 +42,30 @@ final class CheckpointInteropTests: CommandTestCase {
         XCTAssertEqual(metadata["hidden"], "32")
     }
 
+    func testPythonSafetensorsLoadsACheckpointWithTrainingState() throws {
+        try requireReferenceImplementation()
+        let data = try makeDataSet(trainCount: 600, testCount: 20)
+        let path = scratchPath("stopped.safetensors")
+        let child = try BackgroundCommand(
+            ["train"] + quickTrainingOptions(data) + ["--epochs", "200", "--output", path, "--checkpoint-every", "3"],
+            in: scratch)
+        XCTAssertTrue(child.wait { fileSize(path) > 0 })
+        child.send(SIGINT)
+        XCTAssertEqual(child.finish().status, 130)
+
+        let run = try CommandRunner.runTool(Self.python, [Self.script, path], scratch: scratch)
+        XCTAssertEqual(run.status, 0, run.summary)
+        let report = try jsonObject(run.stdout)
+        let names = try XCTUnwrap(report["tensors"] as? [[String: Any]], run.stdout).compactMap { $0["name"] as? String }
+        let metadata = try XCTUnwrap(report["metadata"] as? [String: String], run.stdout)
+        let listed = try XCTUnwrap(metadata["training_state_tensors"]).split(separator: ",").map(String.init)
+        XCTAssertEqual(Set(names), Set(listed + ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]))
+        XCTAssertTrue(listed.allSatisfy { $0.hasPrefix("training_state.adam_") }, "\(listed)")
+        XCTAssertNotNil(metadata["training_state"])
+        // eval reads it as any checkpoint.
+        assertSuccess(try mnistNCE(["eval", "--checkpoint", path, "--data-dir", data.folder]))
+    }
+
     func testPythonSafetensorsRejectsADamagedCheckpoint() throws {
         try requireReferenceImplementation()
         let data = try makeDataSet(trainCount: 200, testCount: 20)

@@ -212,4 +212,29 @@ final class InterruptionTests: CommandTestCase {
         assertFailure(
             try mnistNCE(["train", "--resume", scratchPath("missing.safetensors")]), status: 66, mentioning: ["missing"])
     }
+
+    func testAnInterruptedSweepContinuesItsRunWhenRunAgain() throws {
+        let data = try makeDataSet(trainCount: 600, testCount: 100)
+        // The sweep records other metadata; its parameters must match.
+        _ = try uninterruptedRun(data)
+        let folder = scratchPath("sweep")
+        let arguments = ["sweep", "--num-sampled", "1", "--seeds", "1", "--output-dir", folder] + runOptions(data)
+        let checkpoint = folder + "/runs/nce-s1-seed1.safetensors"
+        let child = try BackgroundCommand(arguments, in: scratch)
+        XCTAssertTrue(child.wait { fileSize(checkpoint) > 0 })
+        child.send(SIGINT)
+        let stopped = child.finish()
+        assertStopped(stopped, status: 130, mentioning: ["interrupted in run 1/1", "run the same sweep command again"])
+        XCTAssertNotNil(try SafeTensorsFile.read(path: checkpoint).metadata["training_state"])
+
+        let again = try mnistNCE(arguments, timeout: 120)
+        assertSuccess(again)
+        XCTAssertTrue(again.stdout.contains("continued where the last attempt stopped"), again.summary)
+        let a = try SafeTensorsFile.read(path: scratchPath("whole.safetensors"))
+        let b = try SafeTensorsFile.read(path: checkpoint)
+        for name in a.names { XCTAssertEqual(try a.rawBytes(name), try b.rawBytes(name), name) }
+        let epochs = try String(contentsOfFile: folder + "/runs/nce-s1-seed1.jsonl", encoding: .utf8)
+            .split(separator: "\n").map { try XCTUnwrap(jsonObject(String($0))["epoch"] as? Int) }
+        XCTAssertEqual(epochs, Array(1...40))
+    }
 }
