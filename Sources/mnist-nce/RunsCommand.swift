@@ -10,7 +10,10 @@ struct RunsCommand: ParsableCommand {
         abstract: "List the checkpoints in runs/ (or DIR), newest first, with their loss and accuracies.",
         discussion: """
             Files that are not mnist-nce checkpoints are skipped; an empty file \
-            is a name reserved by a run that has not finished its first epoch.
+            is a name reserved by a run that has not written its first \
+            checkpoint. An unfinished run shows its epochs as done/planned and \
+            no test accuracy; `--json` marks the ones `train --resume` can \
+            continue with "resumable": true.
             """)
 
     @Argument(help: "Folder to list.")
@@ -79,6 +82,8 @@ struct RunsCommand: ParsableCommand {
                 object[key] = metadata[key].flatMap { Double($0) } ?? NSNull()
             }
             if metadata["loss"] == "softmax" { object["num_sampled"] = NSNull() }
+            // A checkpoint written during a run: `train --resume` continues it.
+            object["resumable"] = metadata["training_state"] != nil
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self)
         }

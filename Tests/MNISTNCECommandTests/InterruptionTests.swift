@@ -69,6 +69,9 @@ final class InterruptionTests: CommandTestCase {
         let lines = ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").split(separator: "\n")
         XCTAssertGreaterThanOrEqual(lines.count, epochsDone)
 
+        let listed = try mnistNCE(["runs", scratchPath("runs"), "--json"])
+        XCTAssertEqual(try jsonObject(listed.stdout)["resumable"] as? Bool, true, listed.summary)
+
         let resumed = try mnistNCE(["train", "--resume", path, "--metrics", metrics])
         assertSuccess(resumed)
         XCTAssertTrue(resumed.stdout.contains("resumed after"), resumed.summary)

@@ -30,6 +30,7 @@ final class RunsAndConventionsTests: CommandTestCase {
         XCTAssertEqual(objects[0]["model"] as? String, "mlp")
         XCTAssertNotNil(objects[0]["test_accuracy"] as? Double)
         XCTAssertNotNil(objects[0]["validation_accuracy"] as? Double)
+        XCTAssertEqual(objects[0]["resumable"] as? Bool, false, "a finished run has nothing to resume")
         XCTAssertEqual(objects[1]["loss"] as? String, "softmax")
         XCTAssertTrue(objects[1]["num_sampled"] is NSNull)
     }
