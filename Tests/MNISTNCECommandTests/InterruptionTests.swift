@@ -171,6 +171,32 @@ final class InterruptionTests: CommandTestCase {
         XCTAssertEqual(temporaryFiles(in: scratch), [])
     }
 
+    /// A real full disk: a 1 MiB tmpfs, which needs the right to mount
+    /// (root outside a restricted container); the file-size limit above
+    /// covers the same path everywhere.
+    func testAFullDiskFailsCleanlyAndKeepsTheOldCheckpoint() throws {
+        let mountPoint = scratchPath("small-disk")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = try CommandRunner.runTool(
+            "mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint], scratch: scratch)
+        guard mount.status == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here (\(mount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        addTeardownBlock { _ = try? CommandRunner.runTool("umount", [mountPoint], scratch: self.scratch) }
+        let data = try makeDataSet(trainCount: 300, testCount: 50)
+        let path = mountPoint + "/model.safetensors"
+        try train(data, output: path)
+        let before = try contents(path)
+        // Leave less room than a checkpoint with its training state needs.
+        let filler = [UInt8](repeating: 7, count: 1_048_576 - 2 * before.count)
+        _ = FileManager.default.createFile(atPath: mountPoint + "/filler", contents: Data(filler))
+        let result = try mnistNCE(
+            ["train"] + quickTrainingOptions(data) + ["--seed", "5", "--output", path, "--overwrite"])
+        assertStopped(result, status: 74, mentioning: [path, "No space left on device"])
+        XCTAssertEqual(try contents(path), before, "the old checkpoint must be intact")
+        XCTAssertEqual(temporaryFiles(in: mountPoint), [])
+    }
+
     func testOptionsThatWouldChangeTheRunAreRefusedWithResume() throws {
         let data = try makeDataSet(trainCount: 300, testCount: 50)
         let path = scratchPath("stopped.safetensors")
