@@ -28,7 +28,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "uninterrupted: mnist-nce train ${options[*]}"
-"$tool" train "${options[@]}" --output "$work/whole.safetensors" | tail -1
+"$tool" train "${options[@]}" --output "$work/whole.safetensors" | grep "^done"
 "$tool" train "${options[@]}" --output "$work/stopped.safetensors" > "$work/stopped.out" 2> "$work/stopped.err" &
 child=$!
 sleep "$delay"
@@ -36,7 +36,7 @@ kill -INT "$child"
 status=0
 wait "$child" || status=$?
 echo "stopped after ${delay} s with status $status: $(tail -1 "$work/stopped.err")"
-"$tool" train --resume "$work/stopped.safetensors" | tail -1
+"$tool" train --resume "$work/stopped.safetensors" | grep "^done"
 whole=$(sha256sum < "$work/whole.safetensors" | cut -d' ' -f1)
 resumed=$(sha256sum < "$work/stopped.safetensors" | cut -d' ' -f1)
 echo "sha256 uninterrupted: $whole"
