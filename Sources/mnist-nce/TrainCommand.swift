@@ -238,7 +238,7 @@ struct TrainCommand: ParsableCommand {
     static func describe(_ c: TrainingConfiguration, set: MNISTDataSet) -> String {
         var loss = c.loss.rawValue
         if c.loss != .softmax { loss += " num_sampled \(c.numSampled)" }
-        let length = c.steps.map { "\($0) steps" } ?? "\(c.epochs) epochs"
+        let length = c.steps.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? "\(c.epochs) epoch\(c.epochs == 1 ? "" : "s")"
         return "training \(c.model.kind.rawValue) (hidden \(c.model.hiddenUnits)), \(loss), \(length) of batch \(c.batchSize) "
             + "on \(set.train.count) images, \(c.threads) thread\(c.threads == 1 ? "" : "s")"
     }
