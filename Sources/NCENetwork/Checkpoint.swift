@@ -123,6 +123,32 @@ public struct Checkpoint {
         } catch {
             throw CheckpointError(error)
         }
+        return try load(archive: archive, maxBatch: maxBatch, threads: threads)
+    }
+
+    /// Validates a checkpoint whose file contents are already in memory,
+    /// with the same checks as ``load(path:maxBatch:threads:)``.
+    ///
+    /// - Parameter path: names the checkpoint in error messages; nothing
+    ///   is read from it.
+    public static func load(
+        bytes: [UInt8], path: String, maxBatch: Int? = nil, threads: Int? = nil
+    ) throws(CheckpointError) -> Checkpoint {
+        let archive: SafeTensorsArchive
+        do {
+            archive = try SafeTensorsFile.decode(bytes, path: path)
+        } catch {
+            throw CheckpointError(error)
+        }
+        return try load(archive: archive, maxBatch: maxBatch, threads: threads)
+    }
+
+    /// Checks a decoded archive's metadata and tensors and rebuilds the
+    /// network from them.
+    private static func load(
+        archive: SafeTensorsArchive, maxBatch: Int?, threads: Int?
+    ) throws(CheckpointError) -> Checkpoint {
+        let path = archive.path
         let meta = archive.metadata
         guard meta["format"] == formatName else {
             throw CheckpointError(

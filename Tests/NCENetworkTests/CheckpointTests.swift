@@ -128,3 +128,27 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(leftovers, ["model.safetensors"], "no temporary files may remain")
     }
 }
+
+/// `Checkpoint.load(bytes:path:)`: the file reader's checks on bytes in memory.
+extension CheckpointTests {
+    func testLoadsTheBytesOfASavedCheckpoint() throws {
+        let saved = makeCheckpoint()
+        let path = try makeTemporaryFolder(for: self) + "/model.safetensors"
+        try saved.save(to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let loaded = try Checkpoint.load(bytes: bytes, path: "memory")
+        XCTAssertEqual(loaded.configuration, saved.configuration)
+        XCTAssertEqual(loaded.epoch, 2)
+        XCTAssertEqual(
+            loaded.network.parameters.allValues().map(\.bitPattern),
+            saved.network.parameters.allValues().map(\.bitPattern))
+    }
+
+    func testErrorsNameThePathGiven() {
+        XCTAssertThrowsError(try Checkpoint.load(bytes: [1, 2, 3], path: "memory")) { error in
+            XCTAssertEqual((error as? CheckpointError)?.exitCode, 65)
+            XCTAssertEqual(
+                "\(error)", "memory: header length: expected at least 8 bytes holding the header length, found a file of 3 bytes")
+        }
+    }
+}
