@@ -16,6 +16,14 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
         exitCode = 65
         description = "\(path): expected \(expected), found \(found)"
     }
+
+    /// A valid checkpoint whose network needs more memory than there is:
+    /// status 64, as for a training configuration too large for memory.
+    init(path: String, memoryLimit: Int, needed: Int, model: String) {
+        exitCode = 64
+        description = "\(path): expected a network that fits in the \(describeBytes(memoryLimit)) of memory available, "
+            + "found one that needs about \(describeBytes(needed)) (\(model))"
+    }
 }
 
 /// A trained network with the configuration and progress it was saved with.
@@ -112,27 +120,35 @@ public struct Checkpoint {
     ///
     /// - Parameters:
     ///   - maxBatch: rows the rebuilt network may take per pass; nil takes
-    ///     1,000 for the MLP and 100 for the CNN, whose per-image buffers
-    ///     are about 200 times the MLP's.
+    ///     as many as `ModelConfiguration.evaluationBatchBudget` holds, at
+    ///     most 1,000 for the MLP and 100 for the CNN.
     ///   - threads: threads for the rebuilt network's hidden layer; nil
     ///     keeps the count it was trained with.
-    public static func load(path: String, maxBatch: Int? = nil, threads: Int? = nil) throws(CheckpointError) -> Checkpoint {
+    ///   - memoryLimit: if given, a checkpoint whose network would take
+    ///     more bytes than this (`ModelConfiguration.networkBytes(rows:)`)
+    ///     is refused before the network is allocated.
+    /// - Throws: `CheckpointError` with status 66 for a missing file, 65
+    ///   for invalid contents, 74 for a read failure, and 64 for a network
+    ///   larger than `memoryLimit`.
+    public static func load(
+        path: String, maxBatch: Int? = nil, threads: Int? = nil, memoryLimit: Int? = nil
+    ) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
             archive = try SafeTensorsFile.read(path: path)
         } catch {
             throw CheckpointError(error)
         }
-        return try load(archive: archive, maxBatch: maxBatch, threads: threads)
+        return try load(archive: archive, maxBatch: maxBatch, threads: threads, memoryLimit: memoryLimit)
     }
 
     /// Validates a checkpoint whose file contents are already in memory,
-    /// with the same checks as ``load(path:maxBatch:threads:)``.
+    /// with the same checks as ``load(path:maxBatch:threads:memoryLimit:)``.
     ///
     /// - Parameter path: names the checkpoint in error messages; nothing
     ///   is read from it.
     public static func load(
-        bytes: [UInt8], path: String, maxBatch: Int? = nil, threads: Int? = nil
+        bytes: [UInt8], path: String, maxBatch: Int? = nil, threads: Int? = nil, memoryLimit: Int? = nil
     ) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
@@ -140,13 +156,13 @@ public struct Checkpoint {
         } catch {
             throw CheckpointError(error)
         }
-        return try load(archive: archive, maxBatch: maxBatch, threads: threads)
+        return try load(archive: archive, maxBatch: maxBatch, threads: threads, memoryLimit: memoryLimit)
     }
 
     /// Checks a decoded archive's metadata and tensors and rebuilds the
     /// network from them.
     private static func load(
-        archive: SafeTensorsArchive, maxBatch: Int?, threads: Int?
+        archive: SafeTensorsArchive, maxBatch: Int?, threads: Int?, memoryLimit: Int?
     ) throws(CheckpointError) -> Checkpoint {
         let path = archive.path
         let meta = archive.metadata
@@ -188,8 +204,19 @@ public struct Checkpoint {
                     found: "shape \(info.shape)")
             }
         }
+        let model = configuration.model
+        let rows = maxBatch ?? model.evaluationBatchRows()
+        // The file's own bytes stay in memory while the network is built.
+        let (sum, overflow) = model.networkBytes(rows: rows).addingReportingOverflow(4 * model.parameterLayout.totalCount)
+        let needed = overflow ? Int.max : sum
+        if let memoryLimit, needed > memoryLimit {
+            throw CheckpointError(
+                path: path, memoryLimit: memoryLimit, needed: needed,
+                model: "\(model.kind.rawValue), hidden \(model.hiddenUnits), \(model.classCount) classes, "
+                    + "\(model.imageHeight)×\(model.imageWidth) images, batches of \(rows)")
+        }
         let network = Network<Float>(
-            configuration: configuration.model, maxBatch: maxBatch ?? (configuration.model.kind == .cnn ? 100 : 1_000),
+            configuration: model, maxBatch: rows,
             hiddenKernel: configuration.hiddenKernel, threads: threads ?? configuration.threads)
         for entry in network.parameters.layout.entries {
             let values: [Float]

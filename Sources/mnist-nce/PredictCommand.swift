@@ -45,7 +45,7 @@ struct PredictCommand: ParsableCommand {
         let path = try checkpoint ?? CheckpointPaths.newest()
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1)
+            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes())
         } catch {
             throw CommandFailure(error)
         }
