@@ -115,8 +115,9 @@ public struct Checkpoint {
     }
 
     /// Reads and validates a checkpoint: the safetensors structure, the
-    /// format name and version, the configuration, and every tensor's dtype
-    /// and shape against that configuration.
+    /// format name and version, the configuration, every tensor's dtype
+    /// and shape against that configuration, and that every parameter is
+    /// finite.
     ///
     /// - Parameters:
     ///   - maxBatch: rows the rebuilt network may take per pass; nil takes
@@ -224,6 +225,12 @@ public struct Checkpoint {
                 values = try archive.floats(entry.name, shape: entry.shape)
             } catch {
                 throw CheckpointError(error)
+            }
+            // Training never saves a diverged network, and NaN or infinite
+            // weights make every score NaN.
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError(
+                    path: path, expected: "finite values in tensor \"\(entry.name)\"", found: "\(values[index]) at index \(index)")
             }
             network.parameters.set(entry, to: values)
         }

@@ -154,9 +154,12 @@ struct EvalCommand: ParsableCommand {
         var object: [String: Any] = [
             "checkpoint": path, "split": split.rawValue, "count": r.count, "correct": r.correct,
             "accuracy": r.accuracy, "classes": r.classCount,
-            "nll": r.softmax.meanNegativeLogLikelihood, "ece": r.softmax.expectedCalibrationError,
-            "log_partition_mean": r.softmax.logPartitionMean,
-            "log_partition_sd": r.softmax.logPartitionStandardDeviation,
+            // NaN or infinite figures (from logits that overflow Float) are
+            // null: JSON has no number for them.
+            "nll": jsonNumber(r.softmax.meanNegativeLogLikelihood),
+            "ece": jsonNumber(r.softmax.expectedCalibrationError),
+            "log_partition_mean": jsonNumber(r.softmax.logPartitionMean),
+            "log_partition_sd": jsonNumber(r.softmax.logPartitionStandardDeviation),
             "top_confusions": r.mostFrequentConfusions(limit: listedConfusions).map {
                 ["label": $0.label, "predicted": $0.predicted, "count": $0.count]
             },
@@ -222,4 +225,9 @@ struct EvalCommand: ParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `value` for JSONSerialization, or null when it is NaN or infinite.
+func jsonNumber(_ value: Double) -> Any {
+    value.isFinite ? value : NSNull()
 }

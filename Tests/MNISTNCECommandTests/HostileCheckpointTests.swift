@@ -9,9 +9,11 @@ import XCTest
 final class HostileCheckpointTests: CommandTestCase {
     /// A checkpoint trained on `data` (6 × 6 images are enough), rewritten
     /// to hold a model of `kind` for `height` × `width` images with
-    /// `hidden` units and `classes` classes, every weight 0.01.
+    /// `hidden` units and `classes` classes, every weight `weight` and
+    /// every bias 0.
     func forgedCheckpoint(
-        _ name: String, kind: String = "mlp", height: Int = 28, width: Int = 28, hidden: Int = 1, classes: Int = 10
+        _ name: String, kind: String = "mlp", height: Int = 28, width: Int = 28, hidden: Int = 1, classes: Int = 10,
+        weight: Float = 0.01
     ) throws -> String {
         let data = try makeDataSet("forge-data", trainCount: 120, testCount: 10)
         let trained = scratchPath("forge-\(name)")
@@ -30,8 +32,8 @@ final class HostileCheckpointTests: CommandTestCase {
         metadata["configuration"] = String(decoding: try JSONSerialization.data(withJSONObject: configuration), as: UTF8.self)
         func pooled(_ n: Int) -> Int { (n + 1) / 2 }
         let denseInputs = kind == "cnn" ? pooled(pooled(height)) * pooled(pooled(width)) * 64 : height * width
-        func filled(_ name: String, _ shape: [Int], _ value: Float = 0.01) -> TensorRecord {
-            TensorRecord(name: name, shape: shape, floats: [Float](repeating: value, count: shape.reduce(1, *)))
+        func filled(_ name: String, _ shape: [Int], _ value: Float? = nil) -> TensorRecord {
+            TensorRecord(name: name, shape: shape, floats: [Float](repeating: value ?? weight, count: shape.reduce(1, *)))
         }
         var records: [TensorRecord] = []
         if kind == "cnn" {
@@ -111,6 +113,28 @@ final class HostileCheckpointTests: CommandTestCase {
         let report = try jsonObject(result.stdout)
         XCTAssertEqual(report["count"] as? Int, 3)
         XCTAssertEqual((report["confusion"] as? [[Int]])?.count, 10, "ten classes keep the full matrix")
+    }
+
+    /// Weights of 3e38 are finite but overflow Float in the logits: eval
+    /// used to trap converting a NaN confidence to a bin. The figures are
+    /// now NaN (null in JSON). NaN weights are refused as malformed.
+    func testOverflowingAndNaNWeights() throws {
+        let data = try makeDataSet("eval-data", trainCount: 20, testCount: 30)
+        let huge = try forgedCheckpoint("huge.safetensors", hidden: 3, weight: 3e38)
+        let result = try mnistNCE(["eval", "--checkpoint", huge, "--data-dir", data.folder, "--threads", "1", "--json"])
+        assertSuccess(result)
+        let report = try jsonObject(result.stdout)
+        XCTAssertEqual(report["count"] as? Int, 30)
+        for figure in ["nll", "ece", "log_partition_mean", "log_partition_sd"] {
+            XCTAssertTrue(report[figure] is NSNull, "\(figure): \(String(describing: report[figure]))")
+        }
+        let text = try mnistNCE(["eval", "--checkpoint", huge, "--data-dir", data.folder, "--threads", "1"])
+        assertSuccess(text)
+        XCTAssertTrue(text.stdout.contains("nan"), text.stdout)
+
+        let nan = try forgedCheckpoint("nan.safetensors", hidden: 3, weight: .nan)
+        let refused = try mnistNCE(["eval", "--checkpoint", nan, "--data-dir", data.folder])
+        assertFailure(refused, status: 65, mentioning: ["nan.safetensors: expected finite values in tensor \"hidden.weight\", found nan at index 0"])
     }
 
     /// A CNN for 1024 × 1024 images needs about 1.9 GB for one image's

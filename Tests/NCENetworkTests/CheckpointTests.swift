@@ -144,6 +144,23 @@ extension CheckpointTests {
             saved.network.parameters.allValues().map(\.bitPattern))
     }
 
+    /// NaN or infinite weights would make every score NaN; the reader
+    /// refuses them, naming the tensor and the index.
+    func testNonFiniteParametersAreRejected() throws {
+        let path = try makeTemporaryFolder(for: self) + "/model.safetensors"
+        let saved = makeCheckpoint()
+        for (index, bad) in [(5, Float.nan), (0, -Float.infinity)] {
+            saved.network.parameters.pointer(saved.network.outputBias)[index] = bad
+            try saved.save(to: path)
+            XCTAssertThrowsError(try Checkpoint.load(path: path)) { error in
+                XCTAssertEqual((error as? CheckpointError)?.exitCode, 65)
+                XCTAssertEqual(
+                    "\(error)", "\(path): expected finite values in tensor \"output.bias\", found \(bad) at index \(index)")
+            }
+            saved.network.parameters.pointer(saved.network.outputBias)[index] = 0
+        }
+    }
+
     func testErrorsNameThePathGiven() {
         XCTAssertThrowsError(try Checkpoint.load(bytes: [1, 2, 3], path: "memory")) { error in
             XCTAssertEqual((error as? CheckpointError)?.exitCode, 65)
