@@ -142,7 +142,11 @@ def safetensors_seeds(tool):
 def tiny_checkpoint(tool):
     """A checkpoint of an MLP with 4 hidden units, trained for one step on a
     generated data set of eight 6 x 6 images."""
-    folder = tempfile.mkdtemp(prefix="fuzz-seeds-")
+    # A fixed folder: the checkpoint records it, and the seeds should not
+    # change from one regeneration to the next.
+    folder = os.path.join(tempfile.gettempdir(), "mnist-nce-fuzz-seed-data")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
     try:
         images = bytes((i * 37 + p * 11) % 256 if p % 3 else 0 for i in range(8) for p in range(36))
         labels = bytes(i % 10 for i in range(8))

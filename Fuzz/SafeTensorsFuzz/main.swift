@@ -1,3 +1,4 @@
+import MNISTData
 import NCENetwork
 @testable import SafeTensors
 
@@ -8,7 +9,8 @@ import NCENetwork
 /// prefix), then through the full decoder and validator; an accepted file
 /// has every tensor read through its typed accessor, through a mismatched
 /// one and with a wrong shape, is re-encoded and must decode back equal,
-/// and is finally loaded as an mnist-nce checkpoint. A trap or sanitizer
+/// and is finally loaded as an mnist-nce checkpoint whose network then
+/// evaluates two images as `eval` and `predict` do. A trap or sanitizer
 /// report is a finding; thrown errors are the expected outcome.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -30,8 +32,28 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     precondition(again.metadata == archive.metadata && again.tensors == archive.tensors)
     // The limit stands for the machine's memory, as eval passes it.
-    _ = try? Checkpoint.load(bytes: bytes, path: "input", threads: 1, memoryLimit: 1 << 30)
+    if let checkpoint = try? Checkpoint.load(bytes: bytes, path: "input", threads: 1, memoryLimit: 1 << 30) {
+        evaluate(checkpoint, pixelsFrom: bytes)
+    }
     return 0
+}
+
+/// Runs a loaded network as `eval` and `predict` do, on two images of its
+/// size whose pixels repeat the input's bytes; skipped for images over
+/// 65,536 pixels, to keep executions fast.
+private func evaluate(_ checkpoint: Checkpoint, pixelsFrom bytes: [UInt8]) {
+    let model = checkpoint.configuration.model
+    guard model.inputSize <= 1 << 16, !bytes.isEmpty else { return }
+    let pixels = (0..<2 * model.inputSize).map { bytes[$0 % bytes.count] }
+    guard let images = try? ImageSet(
+        rows: model.imageHeight, columns: model.imageWidth, pixels: pixels, labels: [0, 1])
+    else { return }
+    let evaluator = Evaluator(network: checkpoint.network)
+    let result = evaluator.evaluate(images)
+    precondition(result.count == 2 && (0...2).contains(result.correct))
+    precondition(result.confusions.map(\.count).reduce(0, +) == min(2, model.classCount))
+    let scores = evaluator.scores(images)
+    precondition(scores.count == 2 && scores.allSatisfy { (0..<model.classCount).contains($0.predictedClass) })
 }
 
 /// Reads `tensor` raw, through the accessor of its dtype (if it has one),
