@@ -14,7 +14,7 @@ final class GzipIDXStream: IDXByteStream {
     /// per two bits), which bounds the decoded size of a file of known size.
     static let maximumExpansion = 1032
 
-    private let file: InputFile
+    private let file: any IDXInput
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawBufferPointer
     private var inputExhausted = false
@@ -25,7 +25,7 @@ final class GzipIDXStream: IDXByteStream {
     /// Prepares to inflate `file`, whose first bytes are the gzip magic.
     ///
     /// - Throws: `.ioError` if zlib cannot be initialised.
-    init(file: InputFile) throws(DataError) {
+    init(file: any IDXInput) throws(DataError) {
         self.file = file
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())

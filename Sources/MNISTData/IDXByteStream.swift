@@ -20,9 +20,9 @@ protocol IDXByteStream: AnyObject {
 
 /// An uncompressed IDX file: the decoded bytes are the file's bytes.
 final class RawIDXStream: IDXByteStream {
-    private let file: InputFile
+    private let file: any IDXInput
 
-    init(file: InputFile) { self.file = file }
+    init(file: any IDXInput) { self.file = file }
 
     var path: String { file.path }
 

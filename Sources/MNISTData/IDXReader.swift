@@ -27,13 +27,32 @@ public enum IDXReader {
     ///   stream (including a CRC-32 or ISIZE mismatch), or bytes after the
     ///   gzip member.
     public static func read(path: String, limit: Int = defaultPayloadLimit) throws(DataError) -> IDXArray {
-        let file = try InputFile(path: path)
+        try read(InputFile(path: path), limit: limit)
+    }
+
+    /// Reads and validates IDX data already in memory, plain or
+    /// gzip-compressed, with the same checks as `read(path:limit:)`.
+    ///
+    /// - Parameters:
+    ///   - bytes: The whole file's contents.
+    ///   - source: Names the data in error messages, as a path would.
+    ///   - limit: The largest payload in bytes to accept.
+    /// - Throws: `DataError` naming `source`, of kind `.malformedData` for
+    ///   the content errors `read(path:limit:)` reports.
+    public static func read(
+        bytes: [UInt8], source: String, limit: Int = defaultPayloadLimit
+    ) throws(DataError) -> IDXArray {
+        try read(MemoryInput(bytes: bytes, label: source), limit: limit)
+    }
+
+    /// Chooses raw or gzip decoding by the first two bytes, then decodes.
+    private static func read(_ input: any IDXInput, limit: Int) throws(DataError) -> IDXArray {
         var magic: (UInt8, UInt8) = (0, 0)
         let peeked = try withUnsafeMutableBytes(of: &magic) { (bytes) throws(DataError) -> Int in
-            try file.peek(into: bytes, at: 0)
+            try input.peek(into: bytes, at: 0)
         }
         let stream: any IDXByteStream =
-            peeked == 2 && magic == (0x1F, 0x8B) ? try GzipIDXStream(file: file) : RawIDXStream(file: file)
+            peeked == 2 && magic == (0x1F, 0x8B) ? try GzipIDXStream(file: input) : RawIDXStream(file: input)
         return try decode(stream, limit: limit)
     }
 

@@ -109,13 +109,29 @@ extension MNISTDataSet {
     /// Reads one images file and one labels file and checks they match.
     private static func loadSplit(images imagesPath: String, labels labelsPath: String) throws(DataError) -> ImageSet {
         let images = try IDXReader.read(path: imagesPath)
+        let pixels = try imagePixels(images, source: imagesPath)
+        let labels = try IDXReader.read(path: labelsPath)
+        return try pairedSet(
+            images: images, pixels: pixels, imagesSource: imagesPath, labels: labels, labelsSource: labelsPath)
+    }
+
+    /// The pixels of `images` if it is a rank-3 `UInt8` array.
+    static func imagePixels(_ images: IDXArray, source imagesPath: String) throws(DataError) -> [UInt8] {
         guard let pixels = images.uint8Values, images.rank == 3 else {
             throw DataError(
                 kind: .malformedData, source: imagesPath,
                 expected: "uint8 images of rank 3 (count, rows, columns)",
                 found: "\(images.elementType) of rank \(images.rank)")
         }
-        let labels = try IDXReader.read(path: labelsPath)
+        return pixels
+    }
+
+    /// One split from checked images and a labels array, after checking the
+    /// labels: rank 1 `UInt8`, one per image, each in 0...9.
+    static func pairedSet(
+        images: IDXArray, pixels: [UInt8], imagesSource imagesPath: String,
+        labels: IDXArray, labelsSource labelsPath: String
+    ) throws(DataError) -> ImageSet {
         guard let labelValues = labels.uint8Values, labels.rank == 1 else {
             throw DataError(
                 kind: .malformedData, source: labelsPath, expected: "uint8 labels of rank 1",

@@ -16,6 +16,14 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
         exitCode = 65
         description = "\(path): expected \(expected), found \(found)"
     }
+
+    /// A valid checkpoint whose network needs more memory than there is:
+    /// status 64, as for a training configuration too large for memory.
+    init(path: String, memoryLimit: Int, needed: Int, model: String) {
+        exitCode = 64
+        description = "\(path): expected a network that fits in the \(describeBytes(memoryLimit)) of memory available, "
+            + "found one that needs about \(describeBytes(needed)) (\(model))"
+    }
 }
 
 /// A trained network with the configuration and progress it was saved with.
@@ -162,19 +170,27 @@ public struct Checkpoint {
     }
 
     /// Reads and validates a checkpoint: the safetensors structure, the
-    /// format name and version, the configuration, and every tensor's dtype
-    /// and shape against that configuration.
+    /// format name and version, the configuration, every tensor's dtype
+    /// and shape against that configuration, and that every parameter is
+    /// finite.
     ///
     /// - Parameters:
     ///   - maxBatch: rows the rebuilt network may take per pass; nil takes
-    ///     1,000 for the MLP and 100 for the CNN, whose per-image buffers
-    ///     are about 200 times the MLP's.
+    ///     as many as `ModelConfiguration.evaluationBatchBudget` holds, at
+    ///     most 1,000 for the MLP and 100 for the CNN.
     ///   - threads: threads for the rebuilt network's hidden layer; nil
     ///     keeps the count it was trained with.
+    ///   - memoryLimit: if given, a checkpoint whose network would take
+    ///     more bytes than this (`ModelConfiguration.networkBytes(rows:)`)
+    ///     is refused before the network is allocated.
     ///   - trainingState: also read the training state, if the file has one
     ///     (`training`); otherwise it is ignored.
+    /// - Throws: `CheckpointError` with status 66 for a missing file, 65
+    ///   for invalid contents, 74 for a read failure, and 64 for a network
+    ///   larger than `memoryLimit`.
     public static func load(
-        path: String, maxBatch: Int? = nil, threads: Int? = nil, trainingState: Bool = false
+        path: String, maxBatch: Int? = nil, threads: Int? = nil, memoryLimit: Int? = nil,
+        trainingState: Bool = false
     ) throws(CheckpointError) -> Checkpoint {
         let archive: SafeTensorsArchive
         do {
@@ -182,6 +198,37 @@ public struct Checkpoint {
         } catch {
             throw CheckpointError(error)
         }
+        return try load(
+            archive: archive, maxBatch: maxBatch, threads: threads, memoryLimit: memoryLimit,
+            trainingState: trainingState)
+    }
+
+    /// Validates a checkpoint whose file contents are already in memory,
+    /// with the same checks as ``load(path:maxBatch:threads:memoryLimit:trainingState:)``.
+    ///
+    /// - Parameter path: names the checkpoint in error messages; nothing
+    ///   is read from it.
+    public static func load(
+        bytes: [UInt8], path: String, maxBatch: Int? = nil, threads: Int? = nil, memoryLimit: Int? = nil,
+        trainingState: Bool = false
+    ) throws(CheckpointError) -> Checkpoint {
+        let archive: SafeTensorsArchive
+        do {
+            archive = try SafeTensorsFile.decode(bytes, path: path)
+        } catch {
+            throw CheckpointError(error)
+        }
+        return try load(
+            archive: archive, maxBatch: maxBatch, threads: threads, memoryLimit: memoryLimit,
+            trainingState: trainingState)
+    }
+
+    /// Checks a decoded archive's metadata and tensors and rebuilds the
+    /// network from them.
+    private static func load(
+        archive: SafeTensorsArchive, maxBatch: Int?, threads: Int?, memoryLimit: Int?, trainingState: Bool
+    ) throws(CheckpointError) -> Checkpoint {
+        let path = archive.path
         let meta = archive.metadata
         guard meta["format"] == formatName else {
             throw CheckpointError(
@@ -221,8 +268,19 @@ public struct Checkpoint {
                     found: "shape \(info.shape)")
             }
         }
+        let model = configuration.model
+        let rows = maxBatch ?? model.evaluationBatchRows()
+        // The file's own bytes stay in memory while the network is built.
+        let (sum, overflow) = model.networkBytes(rows: rows).addingReportingOverflow(4 * model.parameterLayout.totalCount)
+        let needed = overflow ? Int.max : sum
+        if let memoryLimit, needed > memoryLimit {
+            throw CheckpointError(
+                path: path, memoryLimit: memoryLimit, needed: needed,
+                model: "\(model.kind.rawValue), hidden \(model.hiddenUnits), \(model.classCount) classes, "
+                    + "\(model.imageHeight)×\(model.imageWidth) images, batches of \(rows)")
+        }
         let network = Network<Float>(
-            configuration: configuration.model, maxBatch: maxBatch ?? (configuration.model.kind == .cnn ? 100 : 1_000),
+            configuration: model, maxBatch: rows,
             hiddenKernel: configuration.hiddenKernel, threads: threads ?? configuration.threads)
         for entry in network.parameters.layout.entries {
             let values: [Float]
@@ -230,6 +288,12 @@ public struct Checkpoint {
                 values = try archive.floats(entry.name, shape: entry.shape)
             } catch {
                 throw CheckpointError(error)
+            }
+            // Training never saves a diverged network, and NaN or infinite
+            // weights make every score NaN.
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError(
+                    path: path, expected: "finite values in tensor \"\(entry.name)\"", found: "\(values[index]) at index \(index)")
             }
             network.parameters.set(entry, to: values)
         }
@@ -279,11 +343,19 @@ public struct Checkpoint {
                         path: path, expected: "tensor \"\(name)\" of shape \(entry.shape)",
                         found: "shape \(info.shape)")
                 }
+                let slice: [Float]
                 do {
-                    values += try archive.floats(name, shape: entry.shape)
+                    slice = try archive.floats(name, shape: entry.shape)
                 } catch {
                     throw CheckpointError(error)
                 }
+                // Moments are finite, and Adam's second one is never negative.
+                if let index = slice.firstIndex(where: { !$0.isFinite || (buffer == "adam_v" && $0 < 0) }) {
+                    throw CheckpointError(
+                        path: path, expected: "finite values\(buffer == "adam_v" ? " of at least 0" : "") in tensor \"\(name)\"",
+                        found: "\(slice[index]) at index \(index)")
+                }
+                values += slice
             }
             buffers[buffer] = values
         }

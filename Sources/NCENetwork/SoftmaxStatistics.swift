@@ -40,7 +40,10 @@ public struct SoftmaxStatistics: Sendable, Equatable {
     /// The prediction is the argmax, ties to the lowest class (as
     /// `Network.predict`); its softmax probability is the confidence.
     ///
-    /// - Precondition: `classes` ≥ 1 and no logit is NaN.
+    /// Logits that are NaN or infinite (finite weights can still overflow
+    /// Float) make the figures NaN but never trap.
+    ///
+    /// - Precondition: `classes` ≥ 1.
     public mutating func add<T: BinaryFloatingPoint>(logits: UnsafePointer<T>, classes: Int, label: Int) {
         precondition(classes >= 1)
         var best = 0
@@ -78,8 +81,10 @@ public struct SoftmaxStatistics: Sendable, Equatable {
 
     /// The bin of a confidence in (0, 1]: bin b of n covers (b/n, (b+1)/n],
     /// the convention of Guo et al. (2017), so a confidence on a boundary
-    /// goes to the lower bin and 1 to the last.
+    /// goes to the lower bin and 1 to the last. A NaN confidence (from
+    /// non-finite logits) goes to the first bin.
     static func bin(of confidence: Double, count: Int) -> Int {
+        guard !confidence.isNaN else { return 0 }
         let upper = (confidence * Double(count)).rounded(.up)
         return min(count - 1, max(0, Int(upper) - 1))
     }

@@ -51,7 +51,7 @@ struct EvalCommand: ParsableCommand {
         let path = try checkpoint ?? CheckpointPaths.newest()
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: path, threads: threads)
+            saved = try Checkpoint.load(path: path, threads: threads, memoryLimit: SystemMemory.availableBytes())
         } catch {
             throw CommandFailure(error)
         }
@@ -146,19 +146,37 @@ struct EvalCommand: ParsableCommand {
         return images
     }
 
+    /// Wrong (label, prediction) pairs listed when the full confusion
+    /// matrix is not shown.
+    static let listedConfusions = 20
+
     static func resultJSON(_ r: EvaluationResult, path: String, split: Split, checkpoint c: Checkpoint) -> String {
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "checkpoint": path, "split": split.rawValue, "count": r.count, "correct": r.correct,
-            "accuracy": r.accuracy,
-            "nll": r.softmax.meanNegativeLogLikelihood, "ece": r.softmax.expectedCalibrationError,
-            "log_partition_mean": r.softmax.logPartitionMean,
-            "log_partition_sd": r.softmax.logPartitionStandardDeviation,
-            "per_class_accuracy": r.perClassAccuracy.map { $0.map { $0 as Any } ?? NSNull() },
-            "confusion": r.confusion,
+            "accuracy": r.accuracy, "classes": r.classCount,
+            // NaN or infinite figures (from logits that overflow Float) are
+            // null: JSON has no number for them.
+            "nll": jsonNumber(r.softmax.meanNegativeLogLikelihood),
+            "ece": jsonNumber(r.softmax.expectedCalibrationError),
+            "log_partition_mean": jsonNumber(r.softmax.logPartitionMean),
+            "log_partition_sd": jsonNumber(r.softmax.logPartitionStandardDeviation),
+            "top_confusions": r.mostFrequentConfusions(limit: listedConfusions).map {
+                ["label": $0.label, "predicted": $0.predicted, "count": $0.count]
+            },
             "model": c.configuration.model.kind.rawValue,
             "loss": c.configuration.loss.rawValue, "num_sampled": c.configuration.numSampled,
             "epoch": c.epoch,
         ]
+        let perClass = r.perClassAccuracy
+        if let confusion = r.confusion {
+            // Small models: every class, null for one without images, and the matrix.
+            var accuracies = [Any](repeating: NSNull(), count: r.classCount)
+            for (label, accuracy) in perClass { accuracies[label] = accuracy }
+            object["per_class_accuracy"] = accuracies
+            object["confusion"] = confusion
+        } else {
+            object["per_class_accuracy"] = Dictionary(uniqueKeysWithValues: perClass.map { (String($0.label), $0.accuracy) })
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -177,17 +195,39 @@ struct EvalCommand: ParsableCommand {
             String(
                 format: "log Z = log Σ exp(logit): mean %.4f, sd %.4f", r.softmax.logPartitionMean,
                 r.softmax.logPartitionStandardDeviation),
-            "per class:",
         ]
-        for (label, accuracy) in r.perClassAccuracy.enumerated() {
+        let perClass = r.perClassAccuracy
+        guard let confusion = r.confusion else {
+            // Many classes: only those with images, and the commonest mistakes.
+            lines.append("per class (the \(perClass.count) of \(r.classCount) classes with images):")
+            for (label, accuracy) in perClass {
+                lines.append("  \(label): " + String(format: "%6.2f%%", accuracy * 100))
+            }
+            let listed = r.mostFrequentConfusions(limit: listedConfusions)
+            lines.append(
+                "most frequent confusions (label -> predicted: images; the full matrix is shown "
+                    + "for at most \(EvaluationResult.fullConfusionLimit) classes):")
+            lines += listed.map { "  \($0.label) -> \($0.predicted): \($0.count)" }
+            if listed.isEmpty { lines.append("  none") }
+            return lines.joined(separator: "\n")
+        }
+        lines.append("per class:")
+        var accuracies = [Double?](repeating: nil, count: r.classCount)
+        for (label, accuracy) in perClass { accuracies[label] = accuracy }
+        for (label, accuracy) in accuracies.enumerated() {
             lines.append("  \(label): " + (accuracy.map { String(format: "%6.2f%%", $0 * 100) } ?? "   n/a"))
         }
         lines.append("confusion matrix (rows: label, columns: predicted):")
-        let width = max(5, String(r.confusion.flatMap { $0 }.max() ?? 0).count + 1)
-        lines.append("    " + (0..<r.confusion.count).map { String($0).leftPadded(width) }.joined())
-        for (label, row) in r.confusion.enumerated() {
+        let width = max(5, String(confusion.flatMap { $0 }.max() ?? 0).count + 1)
+        lines.append("    " + (0..<confusion.count).map { String($0).leftPadded(width) }.joined())
+        for (label, row) in confusion.enumerated() {
             lines.append(String(label).leftPadded(3) + " " + row.map { String($0).leftPadded(width) }.joined())
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `value` for JSONSerialization, or null when it is NaN or infinite.
+func jsonNumber(_ value: Double) -> Any {
+    value.isFinite ? value : NSNull()
 }

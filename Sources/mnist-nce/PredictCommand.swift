@@ -45,7 +45,7 @@ struct PredictCommand: ParsableCommand {
         let path = try checkpoint ?? CheckpointPaths.newest()
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1)
+            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes())
         } catch {
             throw CommandFailure(error)
         }
@@ -105,7 +105,7 @@ struct PredictCommand: ParsableCommand {
     static func json(image: String, scores: ClassScores, digit: DigitImage?) -> String {
         var object: [String: Any] = [
             "image": image, "digit": scores.predictedClass,
-            "probabilities": scores.probabilities, "logits": scores.logits,
+            "probabilities": scores.probabilities.map(jsonNumber), "logits": scores.logits.map(jsonNumber),
         ]
         if let digit { object["shades"] = digit.shadeRows }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))

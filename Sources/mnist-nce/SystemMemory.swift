@@ -8,16 +8,16 @@ enum SystemMemory {
     static let limitVariable = "MNIST_NCE_MEMORY_LIMIT"
 
     /// The smallest of: `MemAvailable` in /proc/meminfo, the room left
-    /// under this process's cgroup (v2) limit, and `MNIST_NCE_MEMORY_LIMIT`;
-    /// nil when none of them can be read.
+    /// under this process's cgroup (v2) limit, the room left under its
+    /// address-space and data-segment limits (`ulimit -v`, `ulimit -d`),
+    /// and `MNIST_NCE_MEMORY_LIMIT`; nil when none of them can be read.
     static func availableBytes() -> Int? {
         var figures: [Int] = []
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-           let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+        if let kilobytes = kilobytes("MemAvailable:", inFile: "/proc/meminfo") {
             figures.append(kilobytes * 1024)
         }
         if let room = cgroupRoom() { figures.append(room) }
+        figures += resourceLimitRooms()
         if let text = ProcessInfo.processInfo.environment[limitVariable], let limit = parseSize(text) {
             figures.append(limit)
         }
@@ -36,6 +36,33 @@ enum SystemMemory {
         }
         guard let limit = read("memory.max") else { return nil }  // "max" does not parse: no limit
         return max(0, limit - (read("memory.current") ?? 0))
+    }
+
+    /// For each of `RLIMIT_AS` and `RLIMIT_DATA` that is set, the limit
+    /// minus what this process already uses of it (`VmSize`, `VmData`).
+    private static func resourceLimitRooms() -> [Int] {
+        #if os(Linux)
+        let limits: [(resource: __rlimit_resource, usage: String)] = [(RLIMIT_AS, "VmSize:"), (RLIMIT_DATA, "VmData:")]
+        return limits.compactMap { resource, usage in
+            var limit = rlimit()
+            guard getrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0,
+                  limit.rlim_cur < UInt64(Int.max)  // RLIM_INFINITY is all ones
+            else { return nil }
+            let used = (kilobytes(usage, inFile: "/proc/self/status") ?? 0) * 1024
+            return max(0, Int(limit.rlim_cur) - used)
+        }
+        #else
+        return []
+        #endif
+    }
+
+    /// The number after `key` on its line of a /proc file such as
+    /// `MemAvailable:   123456 kB`.
+    private static func kilobytes(_ key: String, inFile path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) })
+        else { return nil }
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
     }
 
     /// `123`, `64K`, `512M` or `2G` (powers of 1024) as bytes.

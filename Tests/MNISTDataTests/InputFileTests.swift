@@ -1,3 +1,4 @@
+import Foundation
 import MNISTData
 import XCTest
 
@@ -14,6 +15,27 @@ final class InputFileTests: XCTestCase {
         assertDataError(.missingInput, mentioning: [path + ": expected a regular file, found a directory"]) {
             try IDXReader.read(path: path)
         }
+    }
+
+    /// A FIFO named like a data file, with no writer, is refused at once:
+    /// the open does not wait for a writer. Read on another thread so that
+    /// a regression fails the test instead of hanging it.
+    func testFIFOIsRefusedPromptly() throws {
+        let path = try makeTemporaryDirectory(for: self) + "/t10k-labels-idx1-ubyte.gz"
+        XCTAssertEqual(mkfifo(path, 0o644), 0)
+        let finished = expectation(description: "IDXReader.read returned")
+        let outcome = OutcomeBox()
+        Thread.detachNewThread {
+            do {
+                _ = try IDXReader.read(path: path)
+                outcome.set("read a FIFO as data")
+            } catch {
+                outcome.set("\(error)")
+            }
+            finished.fulfill()
+        }
+        wait(for: [finished], timeout: 5)
+        XCTAssertEqual(outcome.value, path + ": expected a regular file, found a special file")
     }
 
     func testPathThroughAFileCannotBeOpened() throws {
@@ -48,4 +70,13 @@ final class InputFileTests: XCTestCase {
             }
         }
     }
+}
+
+/// A string handed from a worker thread to the test, behind a lock.
+private final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+
+    func set(_ value: String) { lock.withLock { text = value } }
+    var value: String? { lock.withLock { text } }
 }

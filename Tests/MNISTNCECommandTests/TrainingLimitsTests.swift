@@ -39,4 +39,45 @@ final class TrainingLimitsTests: CommandTestCase {
             environment: ["MNIST_NCE_MEMORY_LIMIT": "4G"])
         assertSuccess(small)
     }
+
+    /// Four training and two test images of 1024 × 1024, written at test
+    /// time (6 MB).
+    func makeHugeImageData() throws -> String {
+        let folder = scratchPath("huge-images")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (images, labels, count) in [
+            (SyntheticMNIST.trainImages, SyntheticMNIST.trainLabels, 4), (SyntheticMNIST.testImages, SyntheticMNIST.testLabels, 2),
+        ] {
+            var pixels = [UInt8](repeating: 0, count: count << 20)
+            for index in stride(from: 0, to: pixels.count, by: 11) { pixels[index] = UInt8(truncatingIfNeeded: index) }
+            try Data(IDXFile.bytes(dimensions: [count, 1024, 1024], values: pixels))
+                .write(to: URL(fileURLWithPath: folder + "/" + images))
+            try Data(IDXFile.bytes(dimensions: [count], values: (0..<count).map { UInt8($0) }))
+                .write(to: URL(fileURLWithPath: folder + "/" + labels))
+        }
+        return folder
+    }
+
+    /// 1024 × 1024 images with the default 1,024 hidden units need 4.3 GB
+    /// per copy of the hidden weights: refused in one line, both under
+    /// MNIST_NCE_MEMORY_LIMIT and under an address-space limit (`ulimit
+    /// -v`), which used to let the run abort allocating them. A small
+    /// hidden layer fits and trains.
+    func testHugeImagesAreRefusedUnlessTheyFit() throws {
+        let folder = try makeHugeImageData()
+        let output = scratchPath("huge.safetensors")
+        let options = ["train", "--data-dir", folder, "--validation-size", "1", "--steps", "1", "--threads", "1", "--output", output]
+        let limited = try mnistNCE(options, environment: ["MNIST_NCE_MEMORY_LIMIT": "3G"])
+        assertFailure(limited, status: 64, mentioning: ["3.0 GiB of memory available", "16.7 GiB", "1048576 inputs"])
+        let shell = try CommandRunner.runTool(
+            "/bin/sh", ["-c", "ulimit -v \(3 << 20) && exec \"$0\" \"$@\"", CommandRunner.executable.path] + options,
+            in: scratch, scratch: scratch)
+        assertFailure(shell, status: 64, mentioning: ["of memory available", "16.7 GiB", "--hidden 1024"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+
+        let small = try mnistNCE(
+            options + ["--hidden", "8", "--batch-size", "2"], environment: ["MNIST_NCE_MEMORY_LIMIT": "3G"], timeout: 120)
+        assertSuccess(small)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output))
+    }
 }

@@ -128,3 +128,44 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(leftovers, ["model.safetensors"], "no temporary files may remain")
     }
 }
+
+/// `Checkpoint.load(bytes:path:)`: the file reader's checks on bytes in memory.
+extension CheckpointTests {
+    func testLoadsTheBytesOfASavedCheckpoint() throws {
+        let saved = makeCheckpoint()
+        let path = try makeTemporaryFolder(for: self) + "/model.safetensors"
+        try saved.save(to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let loaded = try Checkpoint.load(bytes: bytes, path: "memory")
+        XCTAssertEqual(loaded.configuration, saved.configuration)
+        XCTAssertEqual(loaded.epoch, 2)
+        XCTAssertEqual(
+            loaded.network.parameters.allValues().map(\.bitPattern),
+            saved.network.parameters.allValues().map(\.bitPattern))
+    }
+
+    /// NaN or infinite weights would make every score NaN; the reader
+    /// refuses them, naming the tensor and the index.
+    func testNonFiniteParametersAreRejected() throws {
+        let path = try makeTemporaryFolder(for: self) + "/model.safetensors"
+        let saved = makeCheckpoint()
+        for (index, bad) in [(5, Float.nan), (0, -Float.infinity)] {
+            saved.network.parameters.pointer(saved.network.outputBias)[index] = bad
+            try saved.save(to: path)
+            XCTAssertThrowsError(try Checkpoint.load(path: path)) { error in
+                XCTAssertEqual((error as? CheckpointError)?.exitCode, 65)
+                XCTAssertEqual(
+                    "\(error)", "\(path): expected finite values in tensor \"output.bias\", found \(bad) at index \(index)")
+            }
+            saved.network.parameters.pointer(saved.network.outputBias)[index] = 0
+        }
+    }
+
+    func testErrorsNameThePathGiven() {
+        XCTAssertThrowsError(try Checkpoint.load(bytes: [1, 2, 3], path: "memory")) { error in
+            XCTAssertEqual((error as? CheckpointError)?.exitCode, 65)
+            XCTAssertEqual(
+                "\(error)", "memory: header length: expected at least 8 bytes holding the header length, found a file of 3 bytes")
+        }
+    }
+}

@@ -73,6 +73,19 @@ final class SoftmaxStatisticsTests: XCTestCase {
         XCTAssertEqual(halves.meanNegativeLogLikelihood, (log(2.0) + 100_000) / 2, accuracy: 1e-9)
     }
 
+    /// Logits that overflowed Float (infinite, or NaN from inf − inf) make
+    /// the figures NaN without trapping; the image is still counted.
+    func testNonFiniteLogitsGiveNaNFiguresWithoutTrapping() {
+        var statistics = SoftmaxStatistics()
+        statistics.add(logits: [.infinity, .infinity, 0], label: 0)
+        statistics.add(logits: [.nan, 1, 2], label: 2)
+        XCTAssertEqual(statistics.count, 2)
+        XCTAssertEqual(statistics.binImageCounts.reduce(0, +), 2)
+        XCTAssertTrue(statistics.meanNegativeLogLikelihood.isNaN)
+        XCTAssertTrue(statistics.expectedCalibrationError.isNaN)
+        XCTAssertTrue(statistics.logPartitionMean.isNaN)
+    }
+
     func testEmptyStatisticsAreZero() {
         let statistics = SoftmaxStatistics()
         XCTAssertEqual(statistics.count, 0)
