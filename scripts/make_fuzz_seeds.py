@@ -136,7 +136,37 @@ def safetensors_seeds(tool):
         {"a": {"dtype": "U8", "shape": [1], "data_offsets": [1, 2]}}).encode().ljust(64) + b"\x00\x01"
     seeds["short.safetensors"] = b"\x08\x00\x00\x00"
     seeds["checkpoint-mlp-h4.safetensors"] = tiny_checkpoint(tool)
+    seeds["checkpoint-mlp-h4-training-state.safetensors"] = with_training_state(
+        seeds["checkpoint-mlp-h4.safetensors"])
     return seeds
+
+
+def with_training_state(checkpoint):
+    """The checkpoint as a run writes it before it ends: Adam's two moments
+    for every parameter tensor and the training state in the metadata (the
+    fields of a run stopped after its first step)."""
+    (length,) = struct.unpack("<Q", checkpoint[:8])
+    header = json.loads(checkpoint[8:8 + length])
+    data = checkpoint[8 + length:]
+    metadata = header.pop("__metadata__")
+    tensors = [(name, info["dtype"], info["shape"], data[info["data_offsets"][0]:info["data_offsets"][1]])
+               for name, info in header.items()]
+    tensors.sort(key=lambda t: t[0])
+    moments = []
+    for buffer, value in (("adam_m", 0.001), ("adam_v", 1e-6)):
+        for name, _, shape, raw in tensors:
+            moments.append(("training_state.%s.%s" % (buffer, name), "F32", shape,
+                            struct.pack("<f", value) * (len(raw) // 4)))
+    metadata = dict(metadata)
+    metadata.pop("test_accuracy", None)
+    metadata["training_state_tensors"] = ",".join(m[0] for m in moments)
+    metadata["training_state"] = json.dumps({
+        "divergence_initial": "4002666660000000", "divergence_smoothed": "4002666660000000",
+        "dropout_state": "0000000000000001 0000000000000002 0000000000000003 0000000000000004",
+        "epoch_loss_sum": "4002666660000000", "epochs_done": "0", "images_trained": "2",
+        "negatives_state": "0000000000000005 0000000000000006 0000000000000007 0000000000000008",
+        "optimizer_steps": "1", "step_in_epoch": "1", "steps_taken": "1"}, sort_keys=True, separators=(",", ":"))
+    return safetensors(tensors + moments, metadata=metadata)
 
 
 def tiny_checkpoint(tool):

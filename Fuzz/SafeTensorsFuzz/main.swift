@@ -9,7 +9,8 @@ import NCENetwork
 /// prefix), then through the full decoder and validator; an accepted file
 /// has every tensor read through its typed accessor, through a mismatched
 /// one and with a wrong shape, is re-encoded and must decode back equal,
-/// and is finally loaded as an mnist-nce checkpoint whose network then
+/// and is finally loaded as an mnist-nce checkpoint, with its training
+/// state if it has one (as `train --resume` loads it), whose network then
 /// evaluates two images as `eval` and `predict` do. A trap or sanitizer
 /// report is a finding; thrown errors are the expected outcome.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -32,7 +33,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     precondition(again.metadata == archive.metadata && again.tensors == archive.tensors)
     // The limit stands for the machine's memory, as eval passes it.
-    if let checkpoint = try? Checkpoint.load(bytes: bytes, path: "input", threads: 1, memoryLimit: 1 << 30) {
+    if let checkpoint = try? Checkpoint.load(
+        bytes: bytes, path: "input", threads: 1, memoryLimit: 1 << 30, trainingState: true) {
+        if let training = checkpoint.training {
+            let count = checkpoint.configuration.model.parameterLayout.totalCount
+            precondition(training.optimizerBuffers.values.allSatisfy { $0.count == count })
+        }
         evaluate(checkpoint, pixelsFrom: bytes)
     }
     return 0

@@ -196,3 +196,18 @@ final class ResumeTests: XCTestCase {
         XCTAssertNoThrow(try Checkpoint.load(path: forged))
     }
 }
+
+/// The fuzzer's seed with a training state is one `train --resume` accepts,
+/// so that fuzzing starts from the reader's whole path.
+final class TrainingStateSeedTests: XCTestCase {
+    func testTheFuzzSeedWithATrainingStateLoads() throws {
+        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(
+                "Fuzz/corpus/safetensors/checkpoint-mlp-h4-training-state.safetensors").path
+        let checkpoint = try Checkpoint.load(path: seed, trainingState: true)
+        let training = try XCTUnwrap(checkpoint.training)
+        XCTAssertEqual(training.state.stepsTaken, 1)
+        XCTAssertEqual(Set(training.optimizerBuffers.keys), ["adam_m", "adam_v"])
+        XCTAssertEqual(training.optimizerBuffers["adam_v"]?.count, checkpoint.configuration.model.parameterLayout.totalCount)
+    }
+}
