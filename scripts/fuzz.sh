@@ -8,6 +8,7 @@
 #   FUZZ_RUNS=N      stop after N executions as well (libFuzzer -runs=N)
 #   FUZZ_MAX_LEN=B   largest input in bytes (default 8192)
 #   FUZZ_ARGS="..."  more libFuzzer flags
+#   FUZZ_QUIET=1     keep libFuzzer's output in the log only (printed on a finding)
 #
 # The working corpus, .build/fuzz/<name>/corpus, starts from the committed
 # seeds in Fuzz/corpus/<name> and keeps what earlier runs found. Findings
@@ -45,11 +46,13 @@ export OPENBLAS_NUM_THREADS=1
 export SWIFT_BACKTRACE=enable=no
 started=$(date +%s)
 status=0
+show=(tee "$log")
+[ -n "${FUZZ_QUIET:-}" ] && show=(dd status=none of="$log")
 # shellcheck disable=SC2086
 "$binary" "$corpus" "${dictionary[@]}" "${runs[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -max_len="${FUZZ_MAX_LEN:-8192}" -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$findings/" ${FUZZ_ARGS:-} 2>&1 | tee "$log" || status=$?
+    -artifact_prefix="$findings/" ${FUZZ_ARGS:-} 2>&1 | "${show[@]}" || status=$?
 wall=$(( $(date +%s) - started ))
 
 executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -60,9 +63,11 @@ artefacts=$(find "$findings" -type f ! -name fuzz.log | sort)
 echo "fuzz $target: ${executions:-?} executions, ${speed:-?} exec/s, ${coverage:-cov ?}," \
     "corpus $entries files, wall time ${wall} s, libFuzzer status $status"
 if [ -n "$artefacts" ] || [ "$status" -ne 0 ]; then
+    [ -n "${FUZZ_QUIET:-}" ] && { grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)' "$log" | tail -60 >&2 || true; }
     echo "fuzz $target: FOUND a problem; artefacts:" >&2
     echo "${artefacts:-  (none written; see $log)}" >&2
     exit 1
 fi
-rmdir "$findings" 2>/dev/null || rm -f "$log" && rmdir "$findings" 2>/dev/null || true
+rm -f "$log"
+rmdir "$findings"
 echo "fuzz $target: nothing found"
