@@ -17,7 +17,7 @@ enum CheckpointPaths {
                 throw CommandFailure("\(path): expected a checkpoint file path, found a folder", status: CommandFailure.cannotCreate)
             }
             do {
-                _ = try Checkpoint.load(path: path, maxBatch: 1, threads: 1)
+                _ = try Checkpoint.load(path: path, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes())
             } catch {
                 throw CommandFailure(
                     "\(path): expected a new checkpoint path, found a file that is not a mnist-nce checkpoint "

@@ -171,7 +171,10 @@ struct SweepCommand: ParsableCommand {
         let checkpoint = folder.checkpointPath(run)
         SafeTensorsFile.removeStaleTemporaryFiles(for: checkpoint)
         try CheckpointPaths.checkWritable(checkpoint, overwrite: true)
-        let saved = continuing ? try? Checkpoint.load(path: checkpoint, maxBatch: 1, threads: 1, trainingState: true) : nil
+        let saved = continuing
+            ? try? Checkpoint.load(
+                path: checkpoint, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes(), trainingState: true)
+            : nil
         let resuming = saved.flatMap { saved in saved.training.map { ($0, saved.network.parameters) } }
         let metrics: MetricsLog
         do {

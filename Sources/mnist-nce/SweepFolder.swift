@@ -203,7 +203,7 @@ struct SweepFolder {
         if status.st_mode & S_IFMT == S_IFREG && status.st_size == 0 { return .absent }
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1)
+            saved = try Checkpoint.load(path: path, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes())
         } catch {
             throw CommandFailure(
                 "\(path): expected this sweep's checkpoint for \(run.title), found a file that is not a mnist-nce "

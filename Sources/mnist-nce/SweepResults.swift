@@ -44,7 +44,7 @@ struct SweepResults {
             .filter { $0.hasSuffix(".safetensors") && !$0.hasPrefix(".") }.sorted()
         for name in names {
             let path = folder.runsPath + "/" + name
-            guard let saved = try? Checkpoint.load(path: path, threads: threads) else {
+            guard let saved = try? Checkpoint.load(path: path, threads: threads, memoryLimit: SystemMemory.availableBytes()) else {
                 if TrainCommand.holdsCheckpoint(path) {
                     results.notes.append("left out \(SweepFolder.runsName)/\(name): not a mnist-nce checkpoint")
                 }

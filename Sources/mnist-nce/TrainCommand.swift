@@ -99,7 +99,8 @@ struct TrainCommand: ParsableCommand {
     private func runResumed(from resumePath: String) throws {
         let saved: Checkpoint
         do {
-            saved = try Checkpoint.load(path: resumePath, maxBatch: 1, threads: 1, trainingState: true)
+            saved = try Checkpoint.load(
+                path: resumePath, maxBatch: 1, threads: 1, memoryLimit: SystemMemory.availableBytes(), trainingState: true)
         } catch {
             throw CommandFailure(error)
         }
