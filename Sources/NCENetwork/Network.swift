@@ -164,6 +164,8 @@ public final class Network<T: NetworkScalar> {
         droppedOut = false
         let h = configuration.hiddenUnits
         if let sparseInput {
+            // Workers wake while the batch is listed.
+            pool.wake()
             sparseInput.load(Self.floats(input), batch: batch)
             // The rectifier is applied as each value is finished.
             SparseInputDense.forward(
@@ -195,6 +197,7 @@ public final class Network<T: NetworkScalar> {
     public func denseBackward(_ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?) -> Bool {
         let h = configuration.hiddenUnits
         if let adam, let sparseInput, convolution == nil {
+            pool.wake()
             if let dropout, droppedOut {
                 dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
             }

@@ -116,6 +116,36 @@ final class SparseInputDenseFusionTests: XCTestCase {
         }
     }
 
+    /// The vector row pass lists the same entries as the scalar one, with
+    /// NaNs kept, signed zeros dropped, and widths that are not whole vectors.
+    func testEveryInstructionSetListsTheSameEntries() {
+        var rng = SeededGenerator(seed: 21)
+        for (rows, inputs) in [(5, 37), (32, 784), (3, 16), (4, 7)] {
+            var x = sparseFixture(rows: rows, columns: inputs, density: 0.3, using: &rng)
+            x[1] = .nan
+            x[2] = -0.0
+            x[x.count - 1] = .infinity
+            var lists: [[Int32]] = []
+            for set in availableSets {
+                SparseInstructionSet.limit(to: set)
+                let batch = SparseInputBatch(maxBatch: rows, inputs: inputs)
+                batch.load(x, batch: rows)
+                let n = batch.nonZeroCount
+                var list = Array(UnsafeBufferPointer(start: batch.rowStart, count: rows + 1))
+                list += UnsafeBufferPointer(start: batch.rowColumns, count: n)
+                list += UnsafeBufferPointer(start: batch.columnStart, count: inputs + 1)
+                list += UnsafeBufferPointer(start: batch.columnRows, count: n)
+                list += UnsafeBufferPointer(start: batch.rowValues, count: n).map { Int32(bitPattern: $0.bitPattern) }
+                list += UnsafeBufferPointer(start: batch.columnValues, count: n).map { Int32(bitPattern: $0.bitPattern) }
+                XCTAssertEqual(n, x.filter { $0 != 0 }.count, "\(set) \(rows)×\(inputs)")
+                lists.append(list)
+            }
+            for (index, set) in availableSets.enumerated().dropFirst() {
+                XCTAssertEqual(lists[index], lists[0], "\(set) \(rows)×\(inputs)")
+            }
+        }
+    }
+
     /// Training takes the fused path (Adam, sparse, MLP) on every set and
     /// gives the same parameters.
     func testTrainingGivesTheSameParametersOnEveryInstructionSet() throws {

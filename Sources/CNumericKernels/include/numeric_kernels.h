@@ -40,6 +40,17 @@ int mnist_nce_sparse_vector_lanes(void);
 /// `seconds`); times lanes × 2 it is one core's FLOP peak.
 double mnist_nce_fma_throughput(double seconds);
 
+/// The non-zero values (NaN included; both zeros dropped) of x (batch,
+/// inputs), by rows and by columns: row b's entries are row_start[b] ..<
+/// row_start[b + 1] of row_columns / row_values (ascending columns), column
+/// i's are column_start[i] ..< column_start[i + 1] of column_rows /
+/// column_values (ascending rows). row_start has batch + 1 values,
+/// column_start inputs + 1, cursor inputs (scratch); the entry buffers must
+/// hold batch · inputs values (the row pass may write past the last entry).
+void mnist_nce_sparse_list_f32(
+    const float *x, ptrdiff_t batch, ptrdiff_t inputs, int32_t *row_start, int32_t *row_columns,
+    float *row_values, int32_t *column_start, int32_t *column_rows, float *column_values, int32_t *cursor);
+
 /// Sparse rows times an input-major weight:
 /// out[b, j] = bias[j] + Σ_{k in row_start[b] ..< row_start[b+1]} values[k] · weight[indices[k], j]
 /// for b in [row_begin, row_end) and j in [column_begin, column_end),
@@ -125,6 +136,12 @@ mnist_nce_pool *mnist_nce_pool_create(int workers);
 
 /// Stops and joins the workers and frees the pool.
 void mnist_nce_pool_destroy(mnist_nce_pool *pool);
+
+/// Wakes sleeping workers (as many as may be awake) so that they poll for
+/// the next job: call it some microseconds before a job, from the thread
+/// that runs jobs, to hide the wake-up. Does nothing while the pool runs
+/// jobs on the caller alone.
+void mnist_nce_pool_wake(mnist_nce_pool *pool);
 
 /// Runs `body(context, part)` for every part in 0..<parts. Not reentrant:
 /// one job at a time per pool, from one thread.
