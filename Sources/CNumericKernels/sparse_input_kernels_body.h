@@ -57,11 +57,23 @@ static void ISA(forward_tile)(
             ISA(vec) acc[TILE_VECTORS];
 #pragma clang loop unroll(full)
             for (int v = 0; v < TILE_VECTORS; v++) acc[v] = LOADV(dst + v * LANES);
-            for (; k < end && index[k] < c1; k++) {
+            // Two entries per round (indices ascend, so the second's being
+            // in the chunk implies the first's), in the same order.
+            for (; k + 1 < end && index[k + 1] < c1; k += 2) {
+                const float *row0 = packed + (ptrdiff_t)(index[k] - c0) * TILE;
+                const float *row1 = packed + (ptrdiff_t)(index[k + 1] - c0) * TILE;
+                float s0 = value[k], s1 = value[k + 1];
+#pragma clang loop unroll(full)
+                for (int v = 0; v < TILE_VECTORS; v++) {
+                    acc[v] = (acc[v] + s0 * LOADV(row0 + v * LANES)) + s1 * LOADV(row1 + v * LANES);
+                }
+            }
+            if (k < end && index[k] < c1) {
                 const float *row = packed + (ptrdiff_t)(index[k] - c0) * TILE;
                 float s = value[k];
 #pragma clang loop unroll(full)
                 for (int v = 0; v < TILE_VECTORS; v++) acc[v] = acc[v] + s * LOADV(row + v * LANES);
+                k++;
             }
             if (relu && k == end) {
 #pragma clang loop unroll(full)

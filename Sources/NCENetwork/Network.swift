@@ -77,8 +77,8 @@ public final class Network<T: NetworkScalar> {
         outputWeight = layout.entry(Name.outputWeight)!
         outputBias = layout.entry(Name.outputBias)!
         let h = configuration.hiddenUnits, c = configuration.classCount
-        embed = .allocate(capacity: maxBatch * h)
-        embedGradient = .allocate(capacity: maxBatch * h)
+        embed = .allocateCacheAligned(capacity: maxBatch * h)
+        embedGradient = .allocateCacheAligned(capacity: maxBatch * h)
         logits = .allocate(capacity: maxBatch * c)
         logitsGradient = .allocate(capacity: maxBatch * c)
         embed.initialize(repeating: 0, count: maxBatch * h)

@@ -127,13 +127,14 @@ struct Peak {
     }
 }
 
-/// The sparse kernels alone on the first batch of the images.
+/// The sparse kernels alone on the first batch of the images, on buffers
+/// aligned as the network's are.
 final class KernelTimer {
     let batch: SparseInputBatch
     let outputs: Int, repetitions: Int
     let pool: WorkerPool
-    var weight: [Float], bias: [Float], out: [Float], dout: [Float], dweight: [Float], dbias: [Float]
-    var first: [Float], second: [Float]
+    let weight, bias, out, dout, dweight, dbias, first, second: UnsafeMutablePointer<Float>
+    let buffers: [UnsafeMutablePointer<Float>]
 
     init(images: ImageSet, batch rows: Int, outputs: Int, threads: Int, repetitions: Int) throws {
         let inputs = images.pixelsPerImage
@@ -144,16 +145,23 @@ final class KernelTimer {
         self.repetitions = repetitions
         pool = WorkerPool(threads: threads)
         var rng = SeededGenerator(seed: 5)
-        func random(_ n: Int, _ scale: Float) -> [Float] { (0..<n).map { _ in Float(rng.nextUnitInterval() - 0.5) * scale } }
-        weight = random(inputs * outputs, 0.1)
-        bias = random(outputs, 0.1)
-        out = [Float](repeating: 0, count: rows * outputs)
-        dout = random(rows * outputs, 0.01)
-        dweight = [Float](repeating: 0, count: inputs * outputs)
-        dbias = [Float](repeating: 0, count: outputs)
-        first = [Float](repeating: 0, count: inputs * outputs)
-        second = [Float](repeating: 0, count: inputs * outputs)
+        func buffer(_ n: Int, _ scale: Float) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocateCacheAligned(capacity: n)
+            for i in 0..<n { p[i] = Float(rng.nextUnitInterval() - 0.5) * scale }
+            return p
+        }
+        weight = buffer(inputs * outputs, 0.1)
+        bias = buffer(outputs, 0.1)
+        out = buffer(rows * outputs, 0)
+        dout = buffer(rows * outputs, 0.01)
+        dweight = buffer(inputs * outputs, 0)
+        dbias = buffer(outputs, 0)
+        first = buffer(inputs * outputs, 0)
+        second = buffer(inputs * outputs, 0)
+        buffers = [weight, bias, out, dout, dweight, dbias, first, second]
     }
+
+    deinit { buffers.forEach { $0.deallocate() } }
 
     func median(_ body: () -> Void) -> Double {
         for _ in 0..<5 { body() }
@@ -173,15 +181,15 @@ final class KernelTimer {
         let constants = AdamConstants(beta1: 0.9, beta2: 0.999, stepSize: 1e-7, epsilon: 1e-8)
         let forward = median {
             SparseInputDense.forward(
-                out: &out, weight: weight, bias: bias, batch: batch, outputs: outputs, relu: true, pool: pool)
+                out: out, weight: weight, bias: bias, batch: batch, outputs: outputs, relu: true, pool: pool)
         }
         let gradient = median {
             SparseInputDense.backwardWeights(
-                dweight: &dweight, dbias: &dbias, dout: dout, batch: batch, outputs: outputs, accumulate: false, pool: pool)
+                dweight: dweight, dbias: dbias, dout: dout, batch: batch, outputs: outputs, accumulate: false, pool: pool)
         }
         let fused = median {
             SparseInputDense.backwardWeightsAdam(
-                weight: &weight, first: &first, second: &second, dbias: &dbias, dout: dout, batch: batch,
+                weight: weight, first: first, second: second, dbias: dbias, dout: dout, batch: batch,
                 outputs: outputs, update: constants, pool: pool)
         }
         print(String(format: "kernels alone (median of %d, %d non-zeros in the batch):", repetitions, batch.nonZeroCount))
