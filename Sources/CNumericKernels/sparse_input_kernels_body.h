@@ -22,7 +22,9 @@ typedef int32_t ISA(mask) __attribute__((vector_size(LANES * 4)));
 // Rows of out [item_begin, item_end) (at most ITEM_BLOCK), columns
 // [t, t + TILE). Weight rows [row_low, row_high) cover every index of those
 // items; rows without entries in the whole batch (used[r] == used[r + 1],
-// when used is given) are neither read nor copied.
+// when used is given) are neither read nor copied. The copies stay inline
+// vector moves rather than a memcpy call per row.
+__attribute__((no_builtin("memcpy"), no_builtin("memmove")))
 static void ISA(forward_tile)(
     float *restrict out, const float *bias, const int32_t *start, const int32_t *index, const float *value,
     const float *restrict weight, const int32_t *used, ptrdiff_t row_low, ptrdiff_t row_high,
