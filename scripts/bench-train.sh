@@ -15,6 +15,7 @@
 #   BLAS_CORE    if set, exported as OPENBLAS_CORETYPE for mnist-nce only
 #                (e.g. Haswell); the kernel that ran is reported either way,
 #                and checked against the reference loops first.
+#   PEER_SCRIPTS peers to run (default "peer_tf.py peer_torch.py")
 #   ISA=avx2     caps every framework at AVX2, to show an AVX2-only machine
 #                on an AVX-512 one: MNIST_NCE_SPARSE_ISA and MNIST_NCE_CONV_ISA
 #                for mnist-nce, ONEDNN_MAX_CPU_ISA=AVX2 for TensorFlow and
@@ -50,8 +51,9 @@ for ((r = 1; r <= repeats; r++)); do
     for loss in softmax nce; do
         echo "bench-train: $loss, run $r of $repeats ..." >&2
         run_ours "$loss" 1 >> "$out/results.jsonl"
-        run_peer peer_tf.py "$loss" 1 >> "$out/results.jsonl"
-        run_peer peer_torch.py "$loss" 1 >> "$out/results.jsonl"
+        for script in ${PEER_SCRIPTS:-peer_tf.py peer_torch.py}; do
+            run_peer "$script" "$loss" 1 >> "$out/results.jsonl"
+        done
     done
 done
 
