@@ -189,19 +189,21 @@ public final class Network<T: NetworkScalar> {
     }
 
     /// `denseBackward`, with this step's Adam update of W1 applied as its
-    /// gradient is computed when `adam` is given and the layer can: the
-    /// sparse kernel, and no trunk (the CNN's input gradient needs W1 before
-    /// the update). The gradient of W1 is then not stored. Returns whether
-    /// W1 was updated; the caller updates every other tensor, and W1 too
-    /// when this returns false.
+    /// gradient is computed when `adam` is given and the layer runs the
+    /// sparse kernel. The gradient of W1 is then not stored; the CNN's
+    /// features gradient is computed first, from W1 before the update.
+    /// Returns whether W1 was updated; the caller updates every other
+    /// tensor, and W1 too when this returns false.
     public func denseBackward(_ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?) -> Bool {
         let h = configuration.hiddenUnits
-        if let adam, let sparseInput, convolution == nil {
+        if let adam, let sparseInput {
             pool.wake()
             if let dropout, droppedOut {
                 dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
             }
             ReLU.backward(embedGradient, out: embed, count: batch * h)
+            convolution?.featuresGradient(
+                fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
             let offset = hiddenWeight.offset
             SparseInputDense.backwardWeightsAdam(
                 weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
