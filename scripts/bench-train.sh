@@ -15,6 +15,11 @@
 #   BLAS_CORE    if set, exported as OPENBLAS_CORETYPE for mnist-nce only
 #                (e.g. Haswell); the kernel that ran is reported either way,
 #                and checked against the reference loops first.
+#   PEER_SCRIPTS peers to run (default "peer_tf.py peer_torch.py")
+#   ISA=avx2     caps every framework at AVX2, to show an AVX2-only machine
+#                on an AVX-512 one: MNIST_NCE_SPARSE_ISA and MNIST_NCE_CONV_ISA
+#                for mnist-nce, ONEDNN_MAX_CPU_ISA=AVX2 for TensorFlow and
+#                PyTorch (oneDNN), ATEN_CPU_CAPABILITY=avx2 for PyTorch.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 epochs="${1:-2}"
@@ -22,7 +27,12 @@ repeats="${REPEATS:-3}"
 source "$root/scripts/support/peers.sh"
 
 ours_env=()
+peer_env=()
 [[ -n "${BLAS_CORE:-}" ]] && ours_env=(OPENBLAS_CORETYPE="$BLAS_CORE")
+if [[ "${ISA:-}" == avx2 ]]; then
+    ours_env+=(MNIST_NCE_SPARSE_ISA=avx2 MNIST_NCE_CONV_ISA=avx2)
+    peer_env=(ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2)
+fi
 echo "bench-train: BLAS kernel check (mnist-nce's environment):" >&2
 env "${ours_env[@]}" "$bin/nce-bench" blas --threads 2 >&2
 
@@ -32,7 +42,7 @@ run_ours() { # loss num_sampled
         --seed 0 --validation-size 0 --data-dir "$data" --output "$out/ours-$1.safetensors" --overwrite --json
 }
 run_peer() { # script loss num_sampled
-    TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" "$peers/$1" --model mlp --loss "$2" --num-sampled "$3" \
+    env "${peer_env[@]}" TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" "$peers/$1" --model mlp --loss "$2" --num-sampled "$3" \
         --batch 128 --epochs "$epochs" --lr 1e-3 --threads 2 --seed 0 --data "$data" 2>/dev/null | tail -n 1
 }
 
@@ -41,8 +51,9 @@ for ((r = 1; r <= repeats; r++)); do
     for loss in softmax nce; do
         echo "bench-train: $loss, run $r of $repeats ..." >&2
         run_ours "$loss" 1 >> "$out/results.jsonl"
-        run_peer peer_tf.py "$loss" 1 >> "$out/results.jsonl"
-        run_peer peer_torch.py "$loss" 1 >> "$out/results.jsonl"
+        for script in ${PEER_SCRIPTS:-peer_tf.py peer_torch.py}; do
+            run_peer "$script" "$loss" 1 >> "$out/results.jsonl"
+        done
     done
 done
 
@@ -53,7 +64,9 @@ rows = []
 for key in dict.fromkeys((r["loss"], r["peer"]) for r in runs):
     group = sorted((r for r in runs if (r["loss"], r["peer"]) == key), key=lambda r: r["images_per_s"])
     rows.append(group[len(group) // 2])
-print(f"Training speed, MLP 784-1024-10, batch 128, 2 threads, {sys.argv[2]} epochs, median of {sys.argv[3]} runs, "
+import os
+isa = " (all frameworks capped at AVX2)" if os.environ.get("ISA") == "avx2" else ""
+print(f"Training speed{isa}, MLP 784-1024-10, batch 128, 2 threads, {sys.argv[2]} epochs, median of {sys.argv[3]} runs, "
       f"{datetime.date.today()}, {platform.machine()}, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}")
 print()
 print("| loss | framework | images/s | × TensorFlow | peak RSS (MB) | test accuracy |")

@@ -5,160 +5,237 @@
 // over the item's entries k in storage order.
 //
 // The output dimension is cut into tiles of TILE floats that live in vector
-// registers while an item accumulates. Dense rows are 4 KiB apart when
-// there are 1024 outputs, so a tile's slices of successive rows all fall in
-// the same few L1 sets; each tile is therefore copied, CHUNK source rows at
-// a time, into a contiguous buffer that stays in L1, and every item adds the
-// entries that fall in that chunk before the next chunk is copied. Items
-// move through their entries with a cursor, so entries must be in
-// ascending index order.
+// registers while an item accumulates; TILE is sized to each instruction
+// set's registers (128 columns in 8 zmm, 64 in 8 ymm, 32 in 8 xmm), and a
+// caller's column group of MNIST_NCE_SPARSE_COLUMN_TILE holds whole tiles of
+// every set. Dense rows are 4 KiB apart when there are 1024 outputs, so a
+// tile's slices of successive rows all fall in the same few L1 sets:
+//   - forward: each tile of the weight is copied, CHUNK rows at a time, into
+//     a contiguous buffer that stays in L1, and every item adds the entries
+//     that fall in that chunk before the next chunk is copied (items move
+//     through their entries with a cursor, so entries must ascend). Rows no
+//     item of the batch uses are skipped, and the next chunk's rows are
+//     prefetched while one is copied.
+//   - weight gradient: the batch's slice of dout for the tile is copied to a
+//     contiguous buffer, then every input row sums its entries from it. The
+//     Adam variant updates the weight and its two moments right there, tile
+//     by tile, so the gradient never goes to memory.
 //
 // Every output value is summed in one fixed order (seed, then its entries in
 // storage order) with separately rounded multiplies and adds
 // (-ffp-contract=off); partial sums pass through memory between chunks,
 // which is exact. The bits therefore do not depend on TILE, CHUNK, the
-// items a caller hands to each thread, or which clone runs, and equal a
-// plain loop in the same order.
+// items a caller hands to each thread, or which instruction set runs, and
+// equal a plain loop in the same order. The Adam variant rounds each value
+// exactly as mnist_nce_adam_update_f32 does.
+#define _GNU_SOURCE
 #include "numeric_kernels.h"
 
-#include "kernel_clones.h"
+#include <stdatomic.h>
+#include <time.h>
 
-// 16 floats: one zmm register, two ymm, or four xmm, as the clone allows.
-typedef float vec16 __attribute__((vector_size(64)));
-// The same, for loads and stores at any float alignment.
-typedef float vec16u __attribute__((vector_size(64), aligned(4)));
-
-// Macros rather than functions: a 64-byte vector passed by value would
-// change the calling convention between clones.
-#define LOAD16(p) (*(const vec16u *)(p))
-#define STORE16(p, v) (*(vec16u *)(p) = (v))
-
-#define LANES 16
-// Eight zmm accumulators: 128 outputs per tile. Measured at the MNIST
-// shape on an AVX-512 AMD EPYC core, wider tiles and shorter chunks were
-// no faster (the avx2 and default clones spill some accumulators).
-#define TILE_VECTORS 8
-#define TILE (LANES * TILE_VECTORS)
-// Source rows per copied chunk: 64 × 512 B = 32 KiB, a typical L1. The
-// rows an item reads are clustered (MNIST's centre pixels), so the part in
-// use stays cached even though the chunk fills L1.
-#define CHUNK 64
 // Items whose cursors are kept on the stack at once.
 #define ITEM_BLOCK 1024
+// Batch rows whose dout slice is copied contiguously; larger batches read
+// dout in place (same bits, slower).
+#define PACK_ROWS 256
+// Input rows ahead of the current one whose weight and moments the Adam
+// variant prefetches.
+#define ADAM_AHEAD 8
 
-enum seed { SEED_ZERO, SEED_SHARED, SEED_TARGET };
+struct adam_update {
+    float *param, *first, *second;
+    float beta1, beta2, step_size, epsilon;
+};
 
-// The helpers below are forced inline: each clone must compile them for its
-// own instruction set, and an outlined copy would get the default one.
-
-// One whole tile for items [item_begin, item_end) (at most ITEM_BLOCK),
-// outputs [t, t + TILE). source_rows bounds the indices.
-static inline __attribute__((always_inline)) void tile_packed(
-    float *restrict target, enum seed seed, const float *shared, const int32_t *start,
-    const int32_t *index, const float *scale, const float *restrict source, ptrdiff_t source_rows,
-    ptrdiff_t item_begin, ptrdiff_t item_end, ptrdiff_t outputs, ptrdiff_t t) {
-    float packed[CHUNK * TILE] __attribute__((aligned(64)));
-    int32_t cursor[ITEM_BLOCK];
+// The columns after the last whole tile, one value at a time (narrow, so
+// speed does not matter). Same order and rounding as the tiles.
+static void sparse_forward_tail(
+    float *restrict out, const int32_t *start, const int32_t *index, const float *value,
+    const float *restrict weight, const float *bias, ptrdiff_t item_begin, ptrdiff_t item_end,
+    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int relu) {
     for (ptrdiff_t item = item_begin; item < item_end; item++) {
-        float *dst = target + item * outputs + t;
-        if (seed == SEED_ZERO) {
-            for (int v = 0; v < TILE_VECTORS; v++) STORE16(dst + v * LANES, (vec16){0});
-        } else if (seed == SEED_SHARED) {
-            for (int v = 0; v < TILE_VECTORS; v++) STORE16(dst + v * LANES, LOAD16(shared + t + v * LANES));
-        }
-        cursor[item - item_begin] = start[item];
-    }
-    for (ptrdiff_t c0 = 0; c0 < source_rows; c0 += CHUNK) {
-        ptrdiff_t c1 = c0 + CHUNK < source_rows ? c0 + CHUNK : source_rows;
-        for (ptrdiff_t r = c0; r < c1; r++) {
-            const float *row = source + r * outputs + t;
-            for (int v = 0; v < TILE_VECTORS; v++) STORE16(packed + (r - c0) * TILE + v * LANES, LOAD16(row + v * LANES));
-        }
-        for (ptrdiff_t item = item_begin; item < item_end; item++) {
-            ptrdiff_t k = cursor[item - item_begin], end = start[item + 1];
-            if (k >= end || index[k] >= c1) continue;
-            float *dst = target + item * outputs + t;
-            vec16 acc[TILE_VECTORS];
-#pragma clang loop unroll(full)
-            for (int v = 0; v < TILE_VECTORS; v++) acc[v] = LOAD16(dst + v * LANES);
-            for (; k < end && index[k] < c1; k++) {
-                const float *row = packed + (ptrdiff_t)(index[k] - c0) * TILE;
-                float s = scale[k];
-#pragma clang loop unroll(full)
-                for (int v = 0; v < TILE_VECTORS; v++) acc[v] = acc[v] + s * LOAD16(row + v * LANES);
+        for (ptrdiff_t j = column_begin; j < column_end; j++) {
+            float acc = bias ? bias[j] : 0.0f;
+            for (ptrdiff_t k = start[item]; k < start[item + 1]; k++) {
+                acc = acc + value[k] * weight[(ptrdiff_t)index[k] * outputs + j];
             }
-#pragma clang loop unroll(full)
-            for (int v = 0; v < TILE_VECTORS; v++) STORE16(dst + v * LANES, acc[v]);
-            cursor[item - item_begin] = (int32_t)k;
+            out[item * outputs + j] = relu ? (acc > 0.0f ? acc : 0.0f) : acc;
         }
     }
 }
 
-// The outputs after the last whole tile, [t, column_end), for one item:
-// vectors of 16, then single values, read straight from the source (this
-// part is narrow, so the set conflicts above cost little).
-static inline __attribute__((always_inline)) void tail_direct(
-    float *dst, const float *seed_values, const int32_t *index, const float *scale,
-    ptrdiff_t begin, ptrdiff_t end, const float *restrict source, ptrdiff_t outputs, ptrdiff_t t,
-    ptrdiff_t column_end) {
-    ptrdiff_t vector_end = column_end - (column_end - t) % LANES;
-    for (ptrdiff_t j = t; j < vector_end; j += LANES) {
-        vec16 acc = seed_values ? LOAD16(seed_values + j) : (vec16){0};
-        for (ptrdiff_t k = begin; k < end; k++) acc = acc + scale[k] * LOAD16(source + (ptrdiff_t)index[k] * outputs + j);
-        STORE16(dst + j, acc);
-    }
-    for (ptrdiff_t j = vector_end; j < column_end; j++) {
-        float acc = seed_values ? seed_values[j] : 0.0f;
-        for (ptrdiff_t k = begin; k < end; k++) acc = acc + scale[k] * source[(ptrdiff_t)index[k] * outputs + j];
-        dst[j] = acc;
-    }
-}
-
-// Both kernels: target rows [item_begin, item_end), columns
-// [column_begin, column_end) of `outputs`.
-static inline __attribute__((always_inline)) void sparse_product(
-    float *restrict target, enum seed seed, const float *shared, const int32_t *start,
-    const int32_t *index, const float *scale, const float *restrict source,
-    ptrdiff_t item_begin, ptrdiff_t item_end, ptrdiff_t column_begin, ptrdiff_t column_end,
+static void sparse_gradient_tail(
+    float *restrict dweight, int accumulate, const struct adam_update *adam, float *dbias,
+    const int32_t *col_start, const int32_t *rows, const float *value, const float *restrict dout,
+    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
     ptrdiff_t outputs) {
-    // Entries ascend within each item, so the last one of each bounds the
-    // source rows that are read.
-    ptrdiff_t source_rows = 0;
-    for (ptrdiff_t item = item_begin; item < item_end; item++) {
-        if (start[item + 1] > start[item] && index[start[item + 1] - 1] >= source_rows) {
-            source_rows = index[start[item + 1] - 1] + 1;
-        }
+    for (ptrdiff_t j = column_begin; dbias && j < column_end; j++) {
+        float sum = batch > 0 ? dout[j] : 0.0f;
+        for (ptrdiff_t b = 1; b < batch; b++) sum = sum + dout[b * outputs + j];
+        dbias[j] = sum;
     }
-    ptrdiff_t full_end = column_end - (column_end - column_begin) % TILE;
-    for (ptrdiff_t block = item_begin; block < item_end; block += ITEM_BLOCK) {
-        ptrdiff_t block_end = item_end - block > ITEM_BLOCK ? block + ITEM_BLOCK : item_end;
-        for (ptrdiff_t t = column_begin; t < full_end; t += TILE) {
-            tile_packed(target, seed, shared, start, index, scale, source, source_rows, block, block_end, outputs, t);
+    for (ptrdiff_t i = input_begin; i < input_end; i++) {
+        for (ptrdiff_t j = column_begin; j < column_end; j++) {
+            ptrdiff_t at = i * outputs + j;
+            float g = accumulate ? dweight[at] : 0.0f;
+            for (ptrdiff_t k = col_start[i]; k < col_start[i + 1]; k++) {
+                g = g + value[k] * dout[(ptrdiff_t)rows[k] * outputs + j];
+            }
+            if (!adam) {
+                dweight[at] = g;
+                continue;
+            }
+            float m = adam->beta1 * adam->first[at] + (1.0f - adam->beta1) * g;
+            float v = adam->beta2 * adam->second[at] + (1.0f - adam->beta2) * g * g;
+            adam->first[at] = m;
+            adam->second[at] = v;
+            adam->param[at] -= adam->step_size * m / (__builtin_sqrtf(v) + adam->epsilon);
         }
-    }
-    if (full_end == column_end) return;
-    for (ptrdiff_t item = item_begin; item < item_end; item++) {
-        float *row = target + item * outputs;
-        const float *seed_values = seed == SEED_SHARED ? shared : seed == SEED_TARGET ? row : NULL;
-        tail_direct(row, seed_values, index, scale, start[item], start[item + 1], source, outputs, full_end,
-                    column_end);
     }
 }
 
-MNIST_NCE_CLONES
+// Portable: 4-float vectors (SSE2 on x86-64, NEON elsewhere).
+#define ISA(name) name##_portable
+#define LANES 4
+#define TILE_VECTORS 8
+#define CHUNK 64
+#include "sparse_input_kernels_body.h"
+#undef ISA
+#undef LANES
+#undef TILE_VECTORS
+#undef CHUNK
+
+#if defined(__x86_64__)
+#define HAVE_X86_SETS 1
+
+// AVX2: 16 ymm registers, so 8 accumulators (64 columns) leave room for
+// the broadcast scale and the loaded row; a tile's chunk is 16 KiB.
+#pragma clang attribute push(__attribute__((target("arch=x86-64-v3"))), apply_to = function)
+#define ISA(name) name##_avx2
+#define LANES 8
+#define TILE_VECTORS 8
+#define CHUNK 64
+#include "sparse_input_kernels_body.h"
+#undef ISA
+#undef LANES
+#undef TILE_VECTORS
+#undef CHUNK
+#pragma clang attribute pop
+
+// AVX-512: 8 zmm accumulators, 128 columns; a chunk is 32 KiB. Measured on
+// an AVX-512 AMD EPYC core, wider tiles were no faster. min_vector_width
+// stops the compiler from splitting the 64-byte vectors into ymm halves.
+#pragma clang attribute push(__attribute__((target("arch=x86-64-v4"), min_vector_width(512))), apply_to = function)
+#define ISA(name) name##_avx512
+#define LANES 16
+#define TILE_VECTORS 8
+#define CHUNK 64
+#include "sparse_input_kernels_body.h"
+#undef ISA
+#undef LANES
+#undef TILE_VECTORS
+#undef CHUNK
+#pragma clang attribute pop
+#endif
+
+// 0 portable, 1 AVX2 + FMA, 2 AVX-512; -1 until first asked.
+static atomic_int detected_level = -1;
+static atomic_int level_limit = 2;
+
+int mnist_nce_sparse_instruction_set(void) {
+    int level = atomic_load_explicit(&detected_level, memory_order_relaxed);
+    if (level < 0) {
+        level = 0;
+#if HAVE_X86_SETS
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        if (level == 1 && __builtin_cpu_supports("avx512f")) level = 2;
+#endif
+        atomic_store_explicit(&detected_level, level, memory_order_relaxed);
+    }
+    int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
+    return level < limit ? level : limit;
+}
+
+void mnist_nce_sparse_limit_instruction_set(int level) {
+    atomic_store_explicit(&level_limit, level < 0 ? 0 : level, memory_order_relaxed);
+}
+
+int mnist_nce_sparse_vector_lanes(void) {
+    switch (mnist_nce_sparse_instruction_set()) {
+    case 2: return 16;
+    case 1: return 8;
+    default: return 4;
+    }
+}
+
+#if HAVE_X86_SETS
+#define DISPATCH(name, ...)                                                       \
+    switch (mnist_nce_sparse_instruction_set()) {                                 \
+    case 2: name##_avx512(__VA_ARGS__); break;                                    \
+    case 1: name##_avx2(__VA_ARGS__); break;                                      \
+    default: name##_portable(__VA_ARGS__); break;                                 \
+    }
+#else
+#define DISPATCH(name, ...) name##_portable(__VA_ARGS__)
+#endif
+
 void mnist_nce_sparse_rows_forward_f32(
     float *restrict out, const int32_t *row_start, const int32_t *indices, const float *values,
-    const float *restrict weight, const float *bias, ptrdiff_t row_begin, ptrdiff_t row_end,
-    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs) {
-    sparse_product(out, bias ? SEED_SHARED : SEED_ZERO, bias, row_start, indices, values, weight,
-                   row_begin, row_end, column_begin, column_end, outputs);
+    const float *restrict weight, const float *bias, const int32_t *used_rows, ptrdiff_t row_begin,
+    ptrdiff_t row_end, ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int relu) {
+    if (row_begin >= row_end || column_begin >= column_end) return;
+    DISPATCH(sparse_forward, out, row_start, indices, values, weight, bias, used_rows, row_begin, row_end,
+             column_begin, column_end, outputs, relu);
 }
 
-MNIST_NCE_CLONES
 void mnist_nce_sparse_columns_weight_gradient_f32(
-    float *restrict dweight, const int32_t *col_start, const int32_t *rows, const float *values,
-    const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
-    ptrdiff_t column_end, ptrdiff_t outputs, int accumulate) {
-    sparse_product(dweight, accumulate ? SEED_TARGET : SEED_ZERO, NULL, col_start, rows, values, dout,
-                   input_begin, input_end, column_begin, column_end, outputs);
+    float *restrict dweight, float *dbias, const int32_t *col_start, const int32_t *rows, const float *values,
+    const float *restrict dout, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
+    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int accumulate) {
+    if (column_begin >= column_end) return;
+    if (accumulate) dbias = NULL;
+    DISPATCH(sparse_gradient, dweight, accumulate, NULL, dbias, col_start, rows, values, dout, batch, input_begin,
+             input_end, column_begin, column_end, outputs);
+}
+
+void mnist_nce_sparse_columns_weight_gradient_adam_f32(
+    float *restrict parameters, float *restrict first_moment, float *restrict second_moment, float *dbias,
+    const int32_t *col_start, const int32_t *rows, const float *values, const float *restrict dout,
+    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
+    ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon) {
+    if (column_begin >= column_end) return;
+    struct adam_update adam = {parameters, first_moment, second_moment, beta1, beta2, step_size, epsilon};
+    DISPATCH(sparse_gradient, NULL, 0, &adam, dbias, col_start, rows, values, dout, batch, input_begin, input_end,
+             column_begin, column_end, outputs);
+}
+
+double mnist_nce_fma_throughput(double seconds) {
+    // Rounds of 12 vector multiply-adds, timed in slices; the best slice
+    // counts (a busy machine only ever slows the loop down).
+    const long rounds = 200000;
+    struct timespec begin, now;
+    double best = 0, elapsed = 0;
+    float sink = 0;
+    while (elapsed < seconds) {
+        clock_gettime(CLOCK_MONOTONIC, &begin);
+        float r = 0;
+#if HAVE_X86_SETS
+        switch (mnist_nce_sparse_instruction_set()) {
+        case 2: r = fma_loop_avx512(rounds, 0.5f + sink); break;
+        case 1: r = fma_loop_avx2(rounds, 0.5f + sink); break;
+        default: r = fma_loop_portable(rounds, 0.5f + sink); break;
+        }
+#else
+        r = fma_loop_portable(rounds, 0.5f + sink);
+#endif
+        sink = r * 1e-30f;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double slice = (double)(now.tv_sec - begin.tv_sec) + 1e-9 * (double)(now.tv_nsec - begin.tv_nsec);
+        elapsed += slice;
+        double rate = 12.0 * (double)rounds / slice;
+        if (rate > best) best = rate;
+    }
+    return sink == 12345.0f ? 0 : best;
 }

@@ -185,32 +185,37 @@ static void mnist_nce_run_parts(mnist_nce_pool *pool) {
 }
 
 // Waits until `published` differs from `seen` and returns its new value.
-// At most `awake_limit` workers poll; the others sleep at once.
+// At most `awake_limit` workers poll; the others sleep at once. A worker
+// woken without a new round (by mnist_nce_pool_wake, or spuriously) polls
+// again before it sleeps again.
 static unsigned mnist_nce_wait_for_round(mnist_nce_pool *pool, unsigned seen) {
-    unsigned now = seen;
-    if (atomic_fetch_add_explicit(&pool->pollers, 1, memory_order_relaxed) < pool->awake_limit) {
-        uint64_t deadline = 0;
-        for (unsigned spin = 0;; spin++) {
-            now = atomic_load_explicit(&pool->published, memory_order_acquire);
-            if (now != seen) break;
-            if (spin % 64 == 0) {
-                uint64_t time = mnist_nce_now_ns();
-                if (deadline == 0) deadline = time + MNIST_NCE_WORKER_POLL_NS;
-                else if (time >= deadline) break;
+    for (;;) {
+        unsigned now = seen;
+        if (atomic_fetch_add_explicit(&pool->pollers, 1, memory_order_relaxed) < pool->awake_limit) {
+            uint64_t deadline = 0;
+            for (unsigned spin = 0;; spin++) {
+                now = atomic_load_explicit(&pool->published, memory_order_acquire);
+                if (now != seen) break;
+                if (spin % 64 == 0) {
+                    uint64_t time = mnist_nce_now_ns();
+                    if (deadline == 0) deadline = time + MNIST_NCE_WORKER_POLL_NS;
+                    else if (time >= deadline) break;
+                }
+                mnist_nce_relax();
             }
-            mnist_nce_relax();
         }
+        atomic_fetch_sub_explicit(&pool->pollers, 1, memory_order_relaxed);
+        if (now != seen) return now;
+        // Counting itself a sleeper before the last check pairs with the
+        // caller's check of `sleepers` after publishing: one of the two sees
+        // the other, so no round is missed.
+        atomic_fetch_add_explicit(&pool->sleepers, 1, memory_order_seq_cst);
+        now = atomic_load_explicit(&pool->published, memory_order_seq_cst);
+        if (now == seen) mnist_nce_park(pool, &pool->published, seen);
+        atomic_fetch_sub_explicit(&pool->sleepers, 1, memory_order_relaxed);
+        now = atomic_load_explicit(&pool->published, memory_order_seq_cst);
+        if (now != seen) return now;
     }
-    atomic_fetch_sub_explicit(&pool->pollers, 1, memory_order_relaxed);
-    if (now != seen) return now;
-    // Counting itself a sleeper before the last check pairs with the
-    // caller's check of `sleepers` after publishing: one of the two sees
-    // the other, so no round is missed.
-    atomic_fetch_add_explicit(&pool->sleepers, 1, memory_order_seq_cst);
-    while ((now = atomic_load_explicit(&pool->published, memory_order_seq_cst)) == seen)
-        mnist_nce_park(pool, &pool->published, seen);
-    atomic_fetch_sub_explicit(&pool->sleepers, 1, memory_order_relaxed);
-    return now;
 }
 
 // Waits until every part of the current round has finished.
@@ -356,6 +361,13 @@ void mnist_nce_pool_destroy(mnist_nce_pool *pool) {
 #endif
     free(pool->threads);
     free(pool);
+}
+
+void mnist_nce_pool_wake(mnist_nce_pool *pool) {
+    // While the caller runs jobs alone the workers stay asleep.
+    if (!pool || pool->workers == 0 || pool->adaptation.solo) return;
+    int sleepers = atomic_load_explicit(&pool->sleepers, memory_order_relaxed);
+    if (sleepers > 0) mnist_nce_unpark(pool, &pool->published, sleepers < pool->awake_limit ? sleepers : pool->awake_limit);
 }
 
 void mnist_nce_pool_run(mnist_nce_pool *pool, int parts, void (*body)(void *, int), void *context) {

@@ -77,8 +77,8 @@ public final class Network<T: NetworkScalar> {
         outputWeight = layout.entry(Name.outputWeight)!
         outputBias = layout.entry(Name.outputBias)!
         let h = configuration.hiddenUnits, c = configuration.classCount
-        embed = .allocate(capacity: maxBatch * h)
-        embedGradient = .allocate(capacity: maxBatch * h)
+        embed = .allocateCacheAligned(capacity: maxBatch * h)
+        embedGradient = .allocateCacheAligned(capacity: maxBatch * h)
         logits = .allocate(capacity: maxBatch * c)
         logitsGradient = .allocate(capacity: maxBatch * c)
         embed.initialize(repeating: 0, count: maxBatch * h)
@@ -164,24 +164,59 @@ public final class Network<T: NetworkScalar> {
         droppedOut = false
         let h = configuration.hiddenUnits
         if let sparseInput {
+            // Workers wake while the batch is listed.
+            pool.wake()
             sparseInput.load(Self.floats(input), batch: batch)
+            // The rectifier is applied as each value is finished.
             SparseInputDense.forward(
                 out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),
                 bias: Self.floats(parameters.pointer(hiddenBias)), batch: sparseInput,
-                outputs: h, pool: pool)
+                outputs: h, relu: true, pool: pool)
         } else {
             Dense.forward(
                 out: embed, inp: input, weight: parameters.pointer(hiddenWeight),
                 bias: parameters.pointer(hiddenBias),
                 batch: batch, inputs: configuration.denseInputs, outputs: h, layout: .inputMajor)
+            ReLU.forward(embed, count: batch * h)
         }
-        ReLU.forward(embed, count: batch * h)
     }
 
     /// The dense layer's backward pass from `embedGradient` (dropout, ReLU,
     /// weights), and for the CNN the gradient of its input. Clobbers
     /// `embedGradient`.
     public func denseBackward(_ input: UnsafePointer<T>, batch: Int) {
+        _ = denseBackward(input, batch: batch, fusing: nil)
+    }
+
+    /// `denseBackward`, with this step's Adam update of W1 applied as its
+    /// gradient is computed when `adam` is given and the layer runs the
+    /// sparse kernel. The gradient of W1 is then not stored; the CNN's
+    /// features gradient is computed first, from W1 before the update.
+    /// Returns whether W1 was updated; the caller updates every other
+    /// tensor, and W1 too when this returns false.
+    public func denseBackward(_ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?) -> Bool {
+        let h = configuration.hiddenUnits
+        if let adam, let sparseInput {
+            pool.wake()
+            if let dropout, droppedOut {
+                dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
+            }
+            ReLU.backward(embedGradient, out: embed, count: batch * h)
+            convolution?.featuresGradient(
+                fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
+            let offset = hiddenWeight.offset
+            SparseInputDense.backwardWeightsAdam(
+                weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
+                first: adam.first + offset, second: adam.second + offset,
+                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
+                batch: sparseInput, outputs: h, update: adam.constants, pool: pool)
+            return true
+        }
+        denseBackwardUnfused(input, batch: batch)
+        return false
+    }
+
+    private func denseBackwardUnfused(_ input: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
         if let dropout, droppedOut {
             // A dropped unit's embed is 0, so the ReLU mask below also

@@ -74,30 +74,74 @@ public final class Optimizer<T: NetworkScalar> {
     /// Applies one update with learning rate `rate` to `parameters` from
     /// `gradients` (same layout).
     public func step(parameters: ParameterArena<T>, gradients: ParameterArena<T>, rate: T) {
+        finish(begin(rate: rate), parameters: parameters, gradients: gradients)
+    }
+
+    /// Starts a step with learning rate `rate`: counts it and returns its
+    /// constants. A layer may then update its own tensor with
+    /// `Update.fusedAdam` during its backward pass; `finish` updates the rest.
+    public func begin(rate: T) -> Update {
         stepCount += 1
-        let n = parameters.layout.totalCount
         // Bias correction folded into the step size and ε; the update
         // equals m̂ / (√v̂ + ε) on the bias-corrected moments.
         let t = T(stepCount)
         let correction1 = 1 - T.pow(beta1, t)
         let correction2 = 1 - T.pow(beta2, t)
+        return Update(
+            rate: rate, adamStep: rate * correction2.squareRoot() / correction1,
+            adamEpsilon: epsilon * correction2.squareRoot())
+    }
+
+    /// One step's constants, from `begin`.
+    public struct Update {
+        let rate, adamStep, adamEpsilon: T
+    }
+
+    /// The moments and constants a layer needs to apply this step's Adam
+    /// update to its own tensor as it computes its gradient; nil for SGD and
+    /// for Double. The layer must round as `mnist_nce_adam_update_f32`.
+    public func fusedAdam(_ update: Update) -> FusedAdam? {
+        guard kind == .adam, T.self == Float.self else { return nil }
+        return FusedAdam(
+            first: UnsafeMutableRawPointer(first.base).assumingMemoryBound(to: Float.self),
+            second: UnsafeMutableRawPointer(second.base).assumingMemoryBound(to: Float.self),
+            constants: AdamConstants(
+                beta1: Float(beta1), beta2: Float(beta2), stepSize: Float(update.adamStep),
+                epsilon: Float(update.adamEpsilon)))
+    }
+
+    /// Applies step `update` to every value of `parameters` except those of
+    /// `skipping` (a tensor its layer already updated with `fusedAdam`).
+    public func finish(
+        _ update: Update, parameters: ParameterArena<T>, gradients: ParameterArena<T>,
+        skipping: ParameterLayout.Entry? = nil
+    ) {
+        let n = parameters.layout.totalCount
         var kernel = UpdateKernel(
             kind: kind, parameters: parameters.base, gradients: gradients.base,
-            first: first.base, second: second.base, rate: rate,
-            adamStep: rate * correction2.squareRoot() / correction1,
-            adamEpsilon: epsilon * correction2.squareRoot(),
+            first: first.base, second: second.base, rate: update.rate,
+            adamStep: update.adamStep, adamEpsilon: update.adamEpsilon,
             beta1: beta1, beta2: beta2, momentum: momentum)
+        let skipped = skipping.map { $0.offset..<($0.offset + $0.count) } ?? n..<n
+        kernel.pieces = (0..<skipped.lowerBound, skipped.upperBound..<n)
+        kernel.chunk = Self.valuesPerPart
         // Only Float steps are split (Double is for tests).
-        let parts = (n + Self.valuesPerPart - 1) / Self.valuesPerPart
+        let parts = kernel.parts
         guard let pool, parts > 1, T.self == Float.self else {
-            kernel.run(0..<n)
+            for part in 0..<parts { kernel.run(kernel.range(part)) }
             return
         }
-        kernel.count = n
-        kernel.chunk = Self.valuesPerPart
         var floatKernel = unsafeBitCast(kernel, to: UpdateKernel<Float>.self)
         floatKernel.runSplit(parts: parts, pool: pool)
     }
+}
+
+/// A step's Adam update for one tensor, applied by the layer that computes
+/// its gradient (see `Optimizer.fusedAdam`): the optimiser's moment arenas
+/// (index them with the tensor's layout offset) and the step's constants.
+public struct FusedAdam {
+    public let first, second: UnsafeMutablePointer<Float>
+    public let constants: AdamConstants
 }
 
 extension UpdateKernel where T == Float {
@@ -106,8 +150,7 @@ extension UpdateKernel where T == Float {
         withUnsafeMutablePointer(to: &self) { pointer in
             pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { context, part in
                 guard let kernel = context?.assumingMemoryBound(to: UpdateKernel<Float>.self).pointee else { return }
-                let start = min(Int(part) * kernel.chunk, kernel.count)
-                kernel.run(start..<min(start + kernel.chunk, kernel.count))
+                kernel.run(kernel.range(Int(part)))
             }
         }
     }
@@ -119,8 +162,23 @@ struct UpdateKernel<T: NetworkScalar> {
     let kind: OptimizerKind
     let parameters, gradients, first, second: UnsafeMutablePointer<T>
     let rate, adamStep, adamEpsilon, beta1, beta2, momentum: T
-    /// Values in all, and per part, when the step is split.
-    var count = 0, chunk = 0
+    /// The two ranges of values to update (around a skipped tensor), and
+    /// the values per part; each range is cut into parts on its own.
+    var pieces = (0..<0, 0..<0)
+    var chunk = 1
+
+    /// Parts of the step: those of the first range, then of the second.
+    var parts: Int { partCount(pieces.0) + partCount(pieces.1) }
+
+    private func partCount(_ range: Range<Int>) -> Int { (range.count + chunk - 1) / chunk }
+
+    /// The values of part `part`.
+    func range(_ part: Int) -> Range<Int> {
+        let firstParts = partCount(pieces.0)
+        let piece = part < firstParts ? pieces.0 : pieces.1
+        let start = piece.lowerBound + (part < firstParts ? part : part - firstParts) * chunk
+        return start..<min(start + chunk, piece.upperBound)
+    }
 
     func run(_ range: Range<Int>) {
         if T.self == Float.self {

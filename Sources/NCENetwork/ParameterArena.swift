@@ -9,7 +9,7 @@ public final class ParameterArena<T: NetworkScalar> {
 
     public init(layout: ParameterLayout) {
         self.layout = layout
-        base = .allocate(capacity: max(layout.totalCount, 1))
+        base = .allocateCacheAligned(capacity: max(layout.totalCount, 1))
         base.initialize(repeating: 0, count: max(layout.totalCount, 1))
     }
 

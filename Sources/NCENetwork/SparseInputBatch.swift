@@ -1,3 +1,5 @@
+import CNumericKernels
+
 /// The non-zero entries of a dense `Float` batch, held both by rows (CSR) and
 /// by columns (CSC), in buffers allocated once for the largest batch.
 ///
@@ -85,54 +87,15 @@ public final class SparseInputBatch {
     /// Replaces the contents with the non-zero entries of `x`.
     ///
     /// x is (batch, inputs) row-major. Two passes: one over `x` filling the
-    /// rows and counting each column, one over the row entries placing them
-    /// by column (a counting sort).
+    /// rows (a vector of values at a time, skipping all-zero vectors), one
+    /// over the row entries placing them by column (a counting sort).
     ///
     /// - Precondition: `0 <= batch <= maxBatch`.
     public func load(_ x: UnsafePointer<Float>, batch: Int) {
         precondition(batch >= 0 && batch <= maxBatch, "batch \(batch) is outside 0...\(maxBatch)")
         self.batch = batch
-        let inputs = self.inputs
-        let rowStart = rowStartStorage, rowColumns = rowColumnsStorage, rowValues = rowValuesStorage
-        let columnStart = columnStartStorage, counts = columnStartStorage + 1
-        counts.update(repeating: 0, count: inputs)
-
-        // Every value is written and the cursor advanced only past non-zeros,
-        // which avoids a branch the ~20% density would often mispredict; the
-        // write stays in bounds because the cursor never passes the values read.
-        var n: Int32 = 0
-        rowStart[0] = 0
-        for b in 0..<batch {
-            let row = x + b * inputs
-            for i in 0..<inputs {
-                let value = row[i]
-                let kept: Int32 = value != 0 ? 1 : 0
-                rowColumns[Int(n)] = Int32(truncatingIfNeeded: i)
-                rowValues[Int(n)] = value
-                n &+= kept
-                counts[i] &+= kept
-            }
-            rowStart[b + 1] = n
-        }
-
-        var total: Int32 = 0
-        for i in 0..<inputs {
-            let count = counts[i]
-            columnStart[i] = total
-            columnCursor[i] = total
-            total &+= count
-        }
-        columnStart[inputs] = total
-
-        let columnRows = columnRowsStorage, columnValues = columnValuesStorage, cursor = columnCursor
-        for b in 0..<batch {
-            for k in Int(rowStart[b])..<Int(rowStart[b + 1]) {
-                let i = Int(rowColumns[k])
-                let slot = Int(cursor[i])
-                columnRows[slot] = Int32(truncatingIfNeeded: b)
-                columnValues[slot] = rowValues[k]
-                cursor[i] = Int32(slot + 1)
-            }
-        }
+        mnist_nce_sparse_list_f32(
+            x, batch, inputs, rowStartStorage, rowColumnsStorage, rowValuesStorage, columnStartStorage,
+            columnRowsStorage, columnValuesStorage, columnCursor)
     }
 }

@@ -6,47 +6,54 @@ import CNumericKernels
 ///
 /// The products skip zero inputs: at MNIST's ~19% density they do about a
 /// fifth of the dense arithmetic. Each call is cut into parts by output
-/// columns and, for large batches, by rows (or input columns); the cut
-/// depends only on the shapes and the batch, not on the thread count, and
+/// columns (groups of `SparseKernelArguments.columnTile`), so threads never
+/// write the same cache line and each reads only its own slice of the
+/// weight; the cut depends only on the shapes, not on the thread count, and
 /// the threads of a `WorkerPool` claim the parts as they go. Every output
 /// value is summed by one part in one fixed order (its entries in storage
-/// order), so the results are the same bits for any thread count.
+/// order), so the results are the same bits for any thread count and any
+/// instruction set (see `SparseInstructionSet`).
 /// `SparseInputDenseReference` holds plain loops over the dense input with
 /// the same contract.
 ///
 /// The batch's entries must ascend within each row and column, as
 /// `SparseInputBatch.load` leaves them.
 public enum SparseInputDense {
-    /// `out = x · weight + bias`, where `x` is the batch loaded into `batch`.
+    /// `out = x · weight + bias`, then `max(out, 0)` when `relu`, where `x`
+    /// is the batch loaded into `batch`.
     ///
     /// x is (B, C), weight is (C, OC), bias is (OC), out is (B, OC), with
     /// B = `batch.batch` and C = `batch.inputs`. `out` is overwritten; each
     /// value is summed from its bias (from zero when `bias` is nil) over the
-    /// row's non-zeros by ascending input.
+    /// row's non-zeros by ascending input; the rectifier rounds as
+    /// `ReLU.forward` does. Weight rows of inputs that are zero in the whole
+    /// batch are not read.
     ///
     /// - Precondition: `outputs > 0`; `out` does not overlap the other
     ///   buffers. A nil `pool` runs on the calling thread.
     public static func forward(
         out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        batch: SparseInputBatch, outputs: Int, pool: WorkerPool? = nil
+        batch: SparseInputBatch, outputs: Int, relu: Bool = false, pool: WorkerPool? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
         var arguments = SparseKernelArguments(
             kernel: .forward, target: out, start: batch.rowStart, index: batch.rowColumns,
-            values: batch.rowValues, source: weight, bias: bias, count: batch.batch,
-            outputs: outputs, accumulate: false)
+            values: batch.rowValues, source: weight, count: batch.batch, batch: batch.batch, outputs: outputs)
+        arguments.bias = bias
+        arguments.used = batch.columnStart
+        arguments.relu = relu
         run(&arguments, pool: pool)
     }
 
-    /// Gradients of `forward` for the weight and bias:
-    /// `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`.
+    /// Gradients of `forward` (without the rectifier) for the weight and
+    /// bias: `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`.
     ///
     /// dout is (B, OC), x is (B, C) (the batch loaded into `batch`),
     /// dweight is (C, OC), dbias is (OC). Each value is summed by ascending
     /// row, starting from the buffer's value when `accumulate` is true or
     /// from zero when false (so inputs that are zero in every row get zero
-    /// gradient rows). `dbias` nil skips the bias; it is summed on the
-    /// calling thread.
+    /// gradient rows; the bias then starts from the first row's values).
+    /// `dbias` nil skips the bias.
     ///
     /// - Precondition: `outputs > 0`; `dweight` and `dbias` do not overlap
     ///   the other buffers. A nil `pool` runs on the calling thread.
@@ -58,27 +65,47 @@ public enum SparseInputDense {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
         var arguments = SparseKernelArguments(
             kernel: .weightGradient, target: dweight, start: batch.columnStart,
-            index: batch.columnRows, values: batch.columnValues, source: dout, bias: nil,
-            count: batch.inputs, outputs: outputs, accumulate: accumulate)
+            index: batch.columnRows, values: batch.columnValues, source: dout, count: batch.inputs,
+            batch: batch.batch, outputs: outputs)
+        arguments.accumulate = accumulate
+        // The kernel sums the bias when it overwrites it.
+        arguments.dbias = accumulate ? nil : dbias
         run(&arguments, pool: pool)
-        if let dbias {
+        if let dbias, accumulate {
             // Row by row, so the inner loop runs over contiguous values; each
             // sum still adds the rows in ascending order.
-            let rows = batch.batch
-            var first = 0
-            if !accumulate {
-                if rows == 0 {
-                    dbias.update(repeating: 0, count: outputs)
-                } else {
-                    dbias.update(from: dout, count: outputs)
-                    first = 1
-                }
-            }
-            for b in first..<rows {
+            for b in 0..<batch.batch {
                 let row = dout + b * outputs
                 for o in 0..<outputs { dbias[o] += row[o] }
             }
         }
+    }
+
+    /// `backwardWeights` from zero, with the weight gradient fed straight
+    /// into Adam: for every weight value, the gradient `g` updates
+    /// `first`, `second` and `weight` exactly as `Optimizer` does with
+    /// `update`'s constants, and is never stored. `dbias` (if given)
+    /// receives the bias gradient, as `backwardWeights` with `accumulate`
+    /// false.
+    ///
+    /// weight, first and second are (C, OC); dout is (B, OC).
+    /// - Precondition: `outputs > 0`; no buffer overlaps another.
+    public static func backwardWeightsAdam(
+        weight: UnsafeMutablePointer<Float>, first: UnsafeMutablePointer<Float>,
+        second: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
+        dout: UnsafePointer<Float>, batch: SparseInputBatch, outputs: Int,
+        update: AdamConstants, pool: WorkerPool? = nil
+    ) {
+        precondition(outputs > 0, "outputs must be positive, got \(outputs)")
+        var arguments = SparseKernelArguments(
+            kernel: .weightGradientAdam, target: weight, start: batch.columnStart,
+            index: batch.columnRows, values: batch.columnValues, source: dout, count: batch.inputs,
+            batch: batch.batch, outputs: outputs)
+        arguments.dbias = dbias
+        arguments.first = first
+        arguments.second = second
+        arguments.adam = update
+        run(&arguments, pool: pool)
     }
 
     /// Runs the call's parts on the pool's threads, or all on the caller.
@@ -96,41 +123,57 @@ public enum SparseInputDense {
     }
 }
 
+/// Adam's constants for one step, bias correction folded in (see
+/// `Optimizer`): `m = β₁ m + (1 − β₁) g`, `v = β₂ v + (1 − β₂) g²`,
+/// `p −= stepSize · m / (√v + epsilon)`.
+public struct AdamConstants: Sendable, Equatable {
+    public var beta1, beta2, stepSize, epsilon: Float
+
+    public init(beta1: Float, beta2: Float, stepSize: Float, epsilon: Float) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.stepSize = stepSize
+        self.epsilon = epsilon
+    }
+}
+
 /// One call's buffers, shared by the threads that split it: they only
-/// read the inputs, and each part writes its own block of `target` (a
-/// range of items times a range of output columns), so no value is touched
-/// by two parts.
+/// read the inputs, and each part writes its own output columns of
+/// `target` (and of `dbias`, `first`, `second`), so no value is touched by
+/// two parts.
 struct SparseKernelArguments {
-    enum Kernel { case forward, weightGradient }
+    enum Kernel { case forward, weightGradient, weightGradientAdam }
 
     let kernel: Kernel
+    /// out (forward), dweight (gradient) or the weight (Adam).
     let target: UnsafeMutablePointer<Float>
     let start, index: UnsafePointer<Int32>
     let values, source: UnsafePointer<Float>
-    let bias: UnsafePointer<Float>?
-    /// Rows (forward) or input columns (weight gradient) to compute.
+    /// Rows (forward) or input columns (gradients) to compute.
     let count: Int
+    /// Rows of the batch (of dout, for the gradients).
+    let batch: Int
     let outputs: Int
-    let accumulate: Bool
-    /// Groups of output columns, one register tile each (the last also
-    /// takes the columns after the last whole tile).
+    var bias: UnsafePointer<Float>?
+    /// The batch's column offsets: weight rows the forward product reads.
+    var used: UnsafePointer<Int32>?
+    var relu = false
+    var accumulate = false
+    var dbias: UnsafeMutablePointer<Float>?
+    var first, second: UnsafeMutablePointer<Float>?
+    var adam = AdamConstants(beta1: 0, beta2: 0, stepSize: 0, epsilon: 0)
+    /// Groups of output columns (the last also takes the columns after the
+    /// last whole group).
     let columnGroups: Int
-    /// Contiguous ranges of items, of about equal cost.
-    let itemChunks: Int
 
-    /// Cost (entries plus items) above which the items are cut into more
-    /// than one chunk. Every item chunk copies the source's column tiles
-    /// again, so chunks are kept large: one covers about a hundred MNIST
-    /// images (about 150 non-zero pixels each) in either kernel.
-    static let costPerItemChunk = 16_384
-
-    /// Output columns the C kernels hold in registers at once.
+    /// Output columns of one group: whole register tiles of every
+    /// instruction set.
     static let columnTile = Int(MNIST_NCE_SPARSE_COLUMN_TILE)
 
     init(
         kernel: Kernel, target: UnsafeMutablePointer<Float>, start: UnsafePointer<Int32>,
         index: UnsafePointer<Int32>, values: UnsafePointer<Float>, source: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, count: Int, outputs: Int, accumulate: Bool
+        count: Int, batch: Int, outputs: Int
     ) {
         self.kernel = kernel
         self.target = target
@@ -138,60 +181,39 @@ struct SparseKernelArguments {
         self.index = index
         self.values = values
         self.source = source
-        self.bias = bias
         self.count = count
+        self.batch = batch
         self.outputs = outputs
-        self.accumulate = accumulate
         columnGroups = max(1, outputs / Self.columnTile)
-        let cost = Int(start[count]) + count
-        itemChunks = max(1, min(count, (cost + Self.costPerItemChunk - 1) / Self.costPerItemChunk))
     }
 
-    /// Parts of the call: every item chunk times every column group.
-    var parts: Int { itemChunks * columnGroups }
+    /// Parts of the call: one per column group.
+    var parts: Int { columnGroups }
 
     /// Runs part `part` of `parts`.
     func runPart(_ part: Int) {
-        let items = chunk(part / columnGroups, of: itemChunks)
-        let columns = columnGroup(part % columnGroups)
+        let columns = columnGroup(part)
         switch kernel {
         case .forward:
             mnist_nce_sparse_rows_forward_f32(
-                target, start, index, values, source, bias, items.lowerBound, items.upperBound,
-                columns.lowerBound, columns.upperBound, outputs)
+                target, start, index, values, source, bias, used, 0, count,
+                columns.lowerBound, columns.upperBound, outputs, relu ? 1 : 0)
         case .weightGradient:
             mnist_nce_sparse_columns_weight_gradient_f32(
-                target, start, index, values, source, items.lowerBound, items.upperBound,
+                target, dbias, start, index, values, source, batch, 0, count,
                 columns.lowerBound, columns.upperBound, outputs, accumulate ? 1 : 0)
+        case .weightGradientAdam:
+            mnist_nce_sparse_columns_weight_gradient_adam_f32(
+                target, first, second, dbias, start, index, values, source, batch, 0, count,
+                columns.lowerBound, columns.upperBound, outputs,
+                adam.beta1, adam.beta2, adam.stepSize, adam.epsilon)
         }
     }
 
-    /// The output columns of group `group`: whole tiles, the last group
+    /// The output columns of group `group`: whole groups, the last one
     /// running to the last column.
     func columnGroup(_ group: Int) -> Range<Int> {
         let tile = Self.columnTile
         return group * tile..<(group + 1 == columnGroups ? outputs : (group + 1) * tile)
-    }
-
-    /// The `part`-th of `parts` contiguous ranges covering `0 ..< count`.
-    ///
-    /// Work grows with the entries in range plus one per item (each item is
-    /// written even when empty), so the bounds split that cost evenly; they
-    /// depend only on the batch and `parts`.
-    func chunk(_ part: Int, of parts: Int) -> Range<Int> {
-        bound(part, of: parts)..<bound(part + 1, of: parts)
-    }
-
-    /// The first item whose cumulative cost reaches `part / parts` of the total.
-    private func bound(_ part: Int, of parts: Int) -> Int {
-        if part >= parts { return count }
-        let total = Int(start[count]) + count
-        let goal = total * part / parts
-        var low = 0, high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(start[middle]) + middle < goal { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }

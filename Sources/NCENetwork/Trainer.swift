@@ -139,13 +139,17 @@ public final class Trainer {
             throw .lossFailed(error.description)
         }
         finished(.loss)
-        network.denseBackward(input, batch: rows)
+        let rate = configuration.schedule.rate(
+            base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
+        let update = optimizer.begin(rate: Float(rate))
+        // W1's Adam update may run inside its gradient kernel (see Network).
+        let updatedHidden = network.denseBackward(input, batch: rows, fusing: optimizer.fusedAdam(update))
         finished(.hiddenBackward)
         network.trunkBackward(batches.pixels, batch: rows)
         finished(.trunkBackward)
-        let rate = configuration.schedule.rate(
-            base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
-        optimizer.step(parameters: network.parameters, gradients: network.gradients, rate: Float(rate))
+        optimizer.finish(
+            update, parameters: network.parameters, gradients: network.gradients,
+            skipping: updatedHidden ? network.hiddenWeight : nil)
         stepsTaken += 1
         imagesTrained += rows
         finished(.update)

@@ -25,6 +25,11 @@ public final class WorkerPool: @unchecked Sendable {
 
     deinit { mnist_nce_pool_destroy(pool) }
 
+    /// Wakes sleeping workers so that they poll for the next job: call it
+    /// shortly before a job (some tens of microseconds) to hide their
+    /// wake-up. Changes no result.
+    public func wake() { mnist_nce_pool_wake(pool) }
+
     /// Calls `body(context, part)` once for every part in `0..<parts`, on
     /// whichever threads claim them, and returns when all have finished.
     ///

@@ -57,16 +57,27 @@ struct MNISTNCE: ParsableCommand {
     }
 
     /// `MNIST_NCE_CONV_ISA=avx2|avx512|portable` caps the convolution
-    /// kernels' instruction set (every set gives the same bits), so an
-    /// AVX2 machine's speed can be measured on an AVX-512 one.
+    /// kernels' instruction set and `MNIST_NCE_SPARSE_ISA` (same values)
+    /// the sparse hidden-layer kernels' (every set gives the same bits), so
+    /// an AVX2 machine's speed can be measured on an AVX-512 one.
     static func capInstructionSet() throws(CommandFailure) {
-        guard let name = ProcessInfo.processInfo.environment["MNIST_NCE_CONV_ISA"], !name.isEmpty else { return }
-        guard let set = ConvolutionInstructionSet.allCases.first(where: { $0.description == name }) else {
-            throw CommandFailure(
-                "MNIST_NCE_CONV_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
-                status: CommandFailure.usage)
+        let environment = ProcessInfo.processInfo.environment
+        if let name = environment["MNIST_NCE_CONV_ISA"], !name.isEmpty {
+            guard let set = ConvolutionInstructionSet.allCases.first(where: { $0.description == name }) else {
+                throw CommandFailure(
+                    "MNIST_NCE_CONV_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
+                    status: CommandFailure.usage)
+            }
+            ConvolutionInstructionSet.limit(to: set)
         }
-        ConvolutionInstructionSet.limit(to: set)
+        if let name = environment["MNIST_NCE_SPARSE_ISA"], !name.isEmpty {
+            guard let set = SparseInstructionSet.allCases.first(where: { $0.description == name }) else {
+                throw CommandFailure(
+                    "MNIST_NCE_SPARSE_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
+                    status: CommandFailure.usage)
+            }
+            SparseInstructionSet.limit(to: set)
+        }
     }
 
     /// Example command lines per command, printed at the end of its help.

@@ -18,24 +18,54 @@ void mnist_nce_sgd_update_f32(
     float *restrict parameters, const float *restrict gradients,
     float *restrict velocity, ptrdiff_t count, float momentum, float rate);
 
-/// Output columns the sparse kernels keep in registers at once. Column
-/// ranges that start on a multiple of it (and end on one, or at the last
-/// column) split the work without extra copying; any range gives the same
-/// bits.
+/// Output columns of one group of the sparse kernels' work: a multiple of
+/// every instruction set's register tile. Column ranges that start on a
+/// multiple of it (and end on one, or at the last column) split the work
+/// without extra copying; any range gives the same bits.
 #define MNIST_NCE_SPARSE_COLUMN_TILE 128
+
+/// The instruction set the sparse kernels use: 2 AVX-512, 1 AVX2 with FMA,
+/// 0 portable (4-float vectors). Every set gives the same bits.
+int mnist_nce_sparse_instruction_set(void);
+
+/// Caps the sparse kernels' instruction set (benchmarks: 1 runs the AVX2
+/// kernels on an AVX-512 processor). Results do not change.
+void mnist_nce_sparse_limit_instruction_set(int level);
+
+/// Floats per vector register of the sparse kernels' current set.
+int mnist_nce_sparse_vector_lanes(void);
+
+/// Vector fused multiply-adds per second one thread sustains with the
+/// sparse kernels' current set (best slice of a loop run for about
+/// `seconds`); times lanes × 2 it is one core's FLOP peak.
+double mnist_nce_fma_throughput(double seconds);
+
+/// The non-zero values (NaN included; both zeros dropped) of x (batch,
+/// inputs), by rows and by columns: row b's entries are row_start[b] ..<
+/// row_start[b + 1] of row_columns / row_values (ascending columns), column
+/// i's are column_start[i] ..< column_start[i + 1] of column_rows /
+/// column_values (ascending rows). row_start has batch + 1 values,
+/// column_start inputs + 1, cursor inputs (scratch); the entry buffers must
+/// hold batch · inputs values (the row pass may write past the last entry).
+void mnist_nce_sparse_list_f32(
+    const float *x, ptrdiff_t batch, ptrdiff_t inputs, int32_t *row_start, int32_t *row_columns,
+    float *row_values, int32_t *column_start, int32_t *column_rows, float *column_values, int32_t *cursor);
 
 /// Sparse rows times an input-major weight:
 /// out[b, j] = bias[j] + Σ_{k in row_start[b] ..< row_start[b+1]} values[k] · weight[indices[k], j]
 /// for b in [row_begin, row_end) and j in [column_begin, column_end),
 /// summed in that order starting from the bias (from zero when bias is
-/// NULL). weight is (inputs, outputs) row-major, out is (batch, outputs);
-/// the values in range are overwritten, others untouched. Within each row,
-/// indices must be strictly ascending and lie in [0, inputs); out must not
-/// overlap the other buffers.
+/// NULL), then max(·, 0) when relu is non-zero (NaN and −0 give +0, as
+/// mnist_nce_relu_forward_inplace_f32). weight is (inputs, outputs)
+/// row-major, out is (batch, outputs); the values in range are overwritten,
+/// others untouched. used_rows (may be NULL) are the batch's column
+/// offsets (inputs + 1 values): weight rows i with used_rows[i] ==
+/// used_rows[i + 1] are not read. Within each row, indices must be strictly
+/// ascending and lie in [0, inputs); out must not overlap the other buffers.
 void mnist_nce_sparse_rows_forward_f32(
     float *restrict out, const int32_t *row_start, const int32_t *indices, const float *values,
-    const float *restrict weight, const float *bias, ptrdiff_t row_begin, ptrdiff_t row_end,
-    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs);
+    const float *restrict weight, const float *bias, const int32_t *used_rows, ptrdiff_t row_begin,
+    ptrdiff_t row_end, ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int relu);
 
 /// Weight gradient from sparse columns of the input:
 /// dweight[i, j] (+)= Σ_{k in col_start[i] ..< col_start[i+1]} values[k] · dout[rows[k], j]
@@ -43,12 +73,26 @@ void mnist_nce_sparse_rows_forward_f32(
 /// summed in that order starting from dweight[i, j] when accumulate is
 /// non-zero, or from zero otherwise (so inputs without entries get zero
 /// rows). dout is (batch, outputs), dweight is (inputs, outputs), both
-/// row-major. Within each column, rows must be strictly ascending and lie
-/// in [0, batch); dweight must not overlap the other buffers.
+/// row-major. When dbias is not NULL, accumulate is zero and input_begin is
+/// 0, also dbias[j] = dout[0, j] + dout[1, j] + … + dout[batch − 1, j] (in
+/// that order; 0 for an empty batch) for the same columns. Within each
+/// column, rows must be strictly ascending and lie in [0, batch); dweight
+/// and dbias must not overlap the other buffers.
 void mnist_nce_sparse_columns_weight_gradient_f32(
-    float *restrict dweight, const int32_t *col_start, const int32_t *rows, const float *values,
-    const float *restrict dout, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
-    ptrdiff_t column_end, ptrdiff_t outputs, int accumulate);
+    float *restrict dweight, float *dbias, const int32_t *col_start, const int32_t *rows, const float *values,
+    const float *restrict dout, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
+    ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int accumulate);
+
+/// The weight gradient above (from zero) fused with Adam: for each value in
+/// range, g is the gradient and the update is mnist_nce_adam_update_f32's,
+/// rounded the same way, on parameters, first_moment and second_moment
+/// (all (inputs, outputs) row-major). The gradient is never stored. dbias
+/// (may be NULL) receives the bias gradient as above when input_begin is 0.
+void mnist_nce_sparse_columns_weight_gradient_adam_f32(
+    float *restrict parameters, float *restrict first_moment, float *restrict second_moment, float *dbias,
+    const int32_t *col_start, const int32_t *rows, const float *values, const float *restrict dout,
+    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
+    ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon);
 
 /// x[i] = max(x[i], 0) for i < count, in place.
 void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
@@ -92,6 +136,12 @@ mnist_nce_pool *mnist_nce_pool_create(int workers);
 
 /// Stops and joins the workers and frees the pool.
 void mnist_nce_pool_destroy(mnist_nce_pool *pool);
+
+/// Wakes sleeping workers (as many as may be awake) so that they poll for
+/// the next job: call it some microseconds before a job, from the thread
+/// that runs jobs, to hide the wake-up. Does nothing while the pool runs
+/// jobs on the caller alone.
+void mnist_nce_pool_wake(mnist_nce_pool *pool);
 
 /// Runs `body(context, part)` for every part in 0..<parts. Not reentrant:
 /// one job at a time per pool, from one thread.
