@@ -4,7 +4,7 @@
 # sha256 of both final checkpoints, which must be equal.
 # Usage: scripts/resume-check.sh mlp|cnn [STOP_AFTER_SECONDS] [-- TRAIN OPTIONS]
 #   mlp: the default recipe (20 epochs), stopped after 6 s;
-#   cnn: the CNN recipe cut to 1,500 steps, stopped after 20 s.
+#   cnn: the CNN recipe cut to 1,500 steps, stopped after 12 s.
 # Extra options after `--` replace those.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +20,7 @@ elif [ "$model" = cnn ]; then
 else
     options=(--checkpoint-every 500)
 fi
-[ -n "$delay" ] || delay=$([ "$model" = cnn ] && echo 20 || echo 6)
+[ -n "$delay" ] || delay=$([ "$model" = cnn ] && echo 12 || echo 6)
 cd "$root"
 swift build -c release --product mnist-nce >&2
 tool="$root/.build/release/mnist-nce"

@@ -205,8 +205,9 @@ struct TrainCommand: ParsableCommand {
         } else {
             let validation = summary.validationAccuracy.map { String(format: ", validation %.2f%%", $0 * 100) } ?? ""
             print(String(
-                format: "done: test accuracy %.2f%%%@ after %d steps (%d epochs); %.0f images/s; wall time %.1f s",
-                summary.testAccuracy * 100, validation, summary.steps, summary.epochs, summary.imagesPerSecond,
+                format: "done: test accuracy %.2f%%%@ after %d step%@ (%d epoch%@); %.0f images/s; wall time %.1f s",
+                summary.testAccuracy * 100, validation, summary.steps, summary.steps == 1 ? "" : "s",
+                summary.epochs, summary.epochs == 1 ? "" : "s", summary.imagesPerSecond,
                 summary.wallSeconds))
             print("checkpoint: \(path)")
         }
