@@ -64,7 +64,8 @@ public struct TrainingInterrupted: Error, Sendable, CustomStringConvertible {
 /// to the same final checkpoint, byte for byte, as if it had not stopped.
 public struct TrainingRun {
     public let configuration: TrainingConfiguration
-    /// Where the checkpoint goes; replaced atomically after every epoch.
+    /// Where the checkpoint goes; replaced atomically after every epoch
+    /// (and every `checkpointEvery` steps) and when the run is interrupted.
     public let checkpointPath: String
     /// Receives one line per epoch, written before that epoch's checkpoint,
     /// so after an interruption the metrics never lag the checkpoint.
