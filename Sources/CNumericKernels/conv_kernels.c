@@ -60,21 +60,11 @@
 #pragma clang attribute pop
 #endif
 
-// 0 portable, 1 AVX2 + FMA, 2 AVX-512; -1 until first asked.
-static atomic_int detected_level = -1;
+// 0 portable, 1 AVX2 + FMA, 2 AVX-512: the most the kernels may use.
 static atomic_int level_limit = 2;
 
 int mnist_nce_conv_instruction_set(void) {
-    int level = atomic_load_explicit(&detected_level, memory_order_relaxed);
-    if (level < 0) {
-        level = 0;
-#if HAVE_X86_SETS
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
-        if (level == 1 && __builtin_cpu_supports("avx512f")) level = 2;
-#endif
-        atomic_store_explicit(&detected_level, level, memory_order_relaxed);
-    }
+    int level = mnist_nce_detected_instruction_level();
     int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
     return level < limit ? level : limit;
 }

@@ -24,6 +24,10 @@ void mnist_nce_sgd_update_f32(
 /// without extra copying; any range gives the same bits.
 #define MNIST_NCE_SPARSE_COLUMN_TILE 128
 
+/// The instruction sets this processor offers, detected once: 0 portable,
+/// 1 AVX2 with FMA, 2 AVX-512. The kernels' own limits cap it.
+int mnist_nce_detected_instruction_level(void);
+
 /// The instruction set the sparse kernels use: 2 AVX-512, 1 AVX2 with FMA,
 /// 0 portable (4-float vectors). Every set gives the same bits.
 int mnist_nce_sparse_instruction_set(void);
