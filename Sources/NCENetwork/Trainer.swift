@@ -4,8 +4,8 @@ import SampledLosses
 
 /// Why training stopped early.
 public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The loss became NaN or infinite; parameters were left at the end of
-    /// the last completed epoch's checkpoint, if any.
+    /// The loss became NaN or infinite; the last checkpoint written, if
+    /// any, is left as it was.
     case diverged(epoch: Int, step: Int, loss: Double)
     /// The smoothed loss grew past `DivergenceRule.factor` times the loss
     /// of the first step (see `DivergenceRule`).
