@@ -61,23 +61,26 @@ struct MNISTNCE: ParsableCommand {
     /// the sparse hidden-layer kernels' (every set gives the same bits), so
     /// an AVX2 machine's speed can be measured on an AVX-512 one.
     static func capInstructionSet() throws(CommandFailure) {
-        let environment = ProcessInfo.processInfo.environment
-        if let name = environment["MNIST_NCE_CONV_ISA"], !name.isEmpty {
-            guard let set = ConvolutionInstructionSet.allCases.first(where: { $0.description == name }) else {
-                throw CommandFailure(
-                    "MNIST_NCE_CONV_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
-                    status: CommandFailure.usage)
-            }
+        if let set: ConvolutionInstructionSet = try instructionSet(named: "MNIST_NCE_CONV_ISA") {
             ConvolutionInstructionSet.limit(to: set)
         }
-        if let name = environment["MNIST_NCE_SPARSE_ISA"], !name.isEmpty {
-            guard let set = SparseInstructionSet.allCases.first(where: { $0.description == name }) else {
-                throw CommandFailure(
-                    "MNIST_NCE_SPARSE_ISA: expected avx512, avx2 or portable, found \(name.debugDescription)",
-                    status: CommandFailure.usage)
-            }
+        if let set: SparseInstructionSet = try instructionSet(named: "MNIST_NCE_SPARSE_ISA") {
             SparseInstructionSet.limit(to: set)
         }
+    }
+
+    /// The set the environment variable `variable` names, nil when it is
+    /// unset or empty.
+    private static func instructionSet<Set: CaseIterable & CustomStringConvertible>(
+        named variable: String
+    ) throws(CommandFailure) -> Set? {
+        guard let name = ProcessInfo.processInfo.environment[variable], !name.isEmpty else { return nil }
+        guard let set = Set.allCases.first(where: { $0.description == name }) else {
+            throw CommandFailure(
+                "\(variable): expected avx512, avx2 or portable, found \(name.debugDescription)",
+                status: CommandFailure.usage)
+        }
+        return set
     }
 
     /// Example command lines per command, printed at the end of its help.

@@ -20,6 +20,14 @@ final class MNISTNCETests: CommandTestCase {
         }
     }
 
+    func testAnUnknownInstructionSetCapIsAUsageErrorNamingTheVariable() throws {
+        for variable in ["MNIST_NCE_CONV_ISA", "MNIST_NCE_SPARSE_ISA"] {
+            let result = try mnistNCE(["runs", scratch], environment: [variable: "sse9"])
+            assertFailure(result, status: 64, mentioning: [variable, "avx512, avx2 or portable", "\"sse9\""])
+            assertSuccess(try mnistNCE(["runs", scratch], environment: [variable: "avx2"]))
+        }
+    }
+
     func testNoArgumentsPrintsHelpAndSucceeds() throws {
         let result = try mnistNCE([])
         assertSuccess(result)
