@@ -2,14 +2,16 @@
 // the square root and division here (Swift's Float.squareRoot() keeps a
 // scalar errno-setting path that blocks it). Built with -fno-math-errno and
 // -ffp-contract=off, so every variant rounds exactly as the plain Swift loop
-// in NCENetwork does, on any processor.
+// in NCENetwork does, on any processor. The updates run with denormals
+// flushed to zero (see mnist_nce_flush_denormals_begin); the Swift loop
+// runs in the same mode.
 #include "numeric_kernels.h"
 #include <math.h>
 
 #include "kernel_clones.h"
 
 MNIST_NCE_CLONES
-void mnist_nce_adam_update_f32(
+static void adam_update(
     float *restrict parameters, const float *restrict gradients,
     float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
     float beta1, float beta2, float step_size, float epsilon) {
@@ -23,8 +25,17 @@ void mnist_nce_adam_update_f32(
     }
 }
 
+void mnist_nce_adam_update_f32(
+    float *restrict parameters, const float *restrict gradients,
+    float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
+    float beta1, float beta2, float step_size, float epsilon) {
+    unsigned long mode = mnist_nce_flush_denormals_begin();
+    adam_update(parameters, gradients, first_moment, second_moment, count, beta1, beta2, step_size, epsilon);
+    mnist_nce_flush_denormals_end(mode);
+}
+
 MNIST_NCE_CLONES
-void mnist_nce_sgd_update_f32(
+static void sgd_update(
     float *restrict parameters, const float *restrict gradients,
     float *restrict velocity, ptrdiff_t count, float momentum, float rate) {
     for (ptrdiff_t i = 0; i < count; i++) {
@@ -32,4 +43,12 @@ void mnist_nce_sgd_update_f32(
         velocity[i] = u;
         parameters[i] -= rate * u;
     }
+}
+
+void mnist_nce_sgd_update_f32(
+    float *restrict parameters, const float *restrict gradients,
+    float *restrict velocity, ptrdiff_t count, float momentum, float rate) {
+    unsigned long mode = mnist_nce_flush_denormals_begin();
+    sgd_update(parameters, gradients, velocity, count, momentum, rate);
+    mnist_nce_flush_denormals_end(mode);
 }

@@ -16,10 +16,11 @@
 //     through their entries with a cursor, so entries must ascend). Rows no
 //     item of the batch uses are skipped, and the next chunk's rows are
 //     prefetched while one is copied.
-//   - weight gradient: the batch's slice of dout for the tile is copied to a
-//     contiguous buffer, then every input row sums its entries from it. The
-//     Adam variant updates the weight and its two moments right there, tile
-//     by tile, so the gradient never goes to memory.
+//   - weight gradient: input rows are the outer loop and tiles the inner
+//     one, so dweight (or the weight and its two moments) stream through
+//     memory in order; a caller splits the work by input rows. The Adam
+//     variant updates the weight and its two moments right there, tile by
+//     tile, so the gradient never goes to memory.
 //
 // Every output value is summed in one fixed order (seed, then its entries in
 // storage order) with separately rounded multiplies and adds
@@ -34,14 +35,11 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#ifndef ROW_BLOCK
+#define ROW_BLOCK 4
+#endif
 // Items whose cursors are kept on the stack at once.
 #define ITEM_BLOCK 1024
-// Batch rows whose dout slice is copied contiguously; larger batches read
-// dout in place (same bits, slower).
-#define PACK_ROWS 256
-// Input rows ahead of the current one whose weight and moments the Adam
-// variant prefetches.
-#define ADAM_AHEAD 8
 
 struct adam_update {
     float *param, *first, *second;
@@ -68,11 +66,11 @@ static void sparse_forward_tail(
 static void sparse_gradient_tail(
     float *restrict dweight, int accumulate, const struct adam_update *adam, float *dbias,
     const int32_t *col_start, const int32_t *rows, const float *value, const float *restrict dout,
-    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
-    ptrdiff_t outputs) {
+    ptrdiff_t stride, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
+    ptrdiff_t column_end, ptrdiff_t outputs) {
     for (ptrdiff_t j = column_begin; dbias && j < column_end; j++) {
         float sum = batch > 0 ? dout[j] : 0.0f;
-        for (ptrdiff_t b = 1; b < batch; b++) sum = sum + dout[b * outputs + j];
+        for (ptrdiff_t b = 1; b < batch; b++) sum = sum + dout[b * stride + j];
         dbias[j] = sum;
     }
     for (ptrdiff_t i = input_begin; i < input_end; i++) {
@@ -80,7 +78,7 @@ static void sparse_gradient_tail(
             ptrdiff_t at = i * outputs + j;
             float g = accumulate ? dweight[at] : 0.0f;
             for (ptrdiff_t k = col_start[i]; k < col_start[i + 1]; k++) {
-                g = g + value[k] * dout[(ptrdiff_t)rows[k] * outputs + j];
+                g = g + value[k] * dout[(ptrdiff_t)rows[k] * stride + j];
             }
             if (!adam) {
                 dweight[at] = g;
@@ -182,23 +180,27 @@ void mnist_nce_sparse_rows_forward_f32(
 
 void mnist_nce_sparse_columns_weight_gradient_f32(
     float *restrict dweight, float *dbias, const int32_t *col_start, const int32_t *rows, const float *values,
-    const float *restrict dout, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
+    const float *restrict dout, ptrdiff_t dout_stride, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
     ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int accumulate) {
     if (column_begin >= column_end) return;
     if (accumulate) dbias = NULL;
-    DISPATCH(sparse_gradient, dweight, accumulate, NULL, dbias, col_start, rows, values, dout, batch, input_begin,
-             input_end, column_begin, column_end, outputs);
+    unsigned long mode = mnist_nce_flush_denormals_begin();
+    DISPATCH(sparse_gradient, dweight, accumulate, NULL, dbias, col_start, rows, values, dout, dout_stride, batch,
+             input_begin, input_end, column_begin, column_end, outputs);
+    mnist_nce_flush_denormals_end(mode);
 }
 
 void mnist_nce_sparse_columns_weight_gradient_adam_f32(
     float *restrict parameters, float *restrict first_moment, float *restrict second_moment, float *dbias,
     const int32_t *col_start, const int32_t *rows, const float *values, const float *restrict dout,
-    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
-    ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon) {
+    ptrdiff_t dout_stride, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
+    ptrdiff_t column_end, ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon) {
     if (column_begin >= column_end) return;
     struct adam_update adam = {parameters, first_moment, second_moment, beta1, beta2, step_size, epsilon};
-    DISPATCH(sparse_gradient, NULL, 0, &adam, dbias, col_start, rows, values, dout, batch, input_begin, input_end,
-             column_begin, column_end, outputs);
+    unsigned long mode = mnist_nce_flush_denormals_begin();
+    DISPATCH(sparse_gradient, NULL, 0, &adam, dbias, col_start, rows, values, dout, dout_stride, batch, input_begin,
+             input_end, column_begin, column_end, outputs);
+    mnist_nce_flush_denormals_end(mode);
 }
 
 double mnist_nce_fma_throughput(double seconds) {

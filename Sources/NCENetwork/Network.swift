@@ -35,6 +35,10 @@ public final class Network<T: NetworkScalar> {
     /// features), when the dense layer runs the sparse kernel (Float
     /// networks only); nil for BLAS.
     let sparseInput: SparseInputBatch?
+    /// (maxBatch, `SparseInputDense.paddedRowStride`): the hidden layer's
+    /// output gradient, rows padded, that the fused sparse kernel reads;
+    /// nil without `sparseInput`.
+    private let paddedHiddenGradient: UnsafeMutablePointer<Float>?
     /// The convolutional front end (`.cnn` only).
     let convolution: ConvolutionTrunk<T>?
     /// The gradient entries backward passes accumulate into, which a step
@@ -62,6 +66,12 @@ public final class Network<T: NetworkScalar> {
         pool = WorkerPool(threads: max(1, threads))
         sparseInput = hiddenKernel == .sparse && T.self == Float.self
             ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
+        paddedHiddenGradient = sparseInput == nil
+            ? nil
+            : .allocateCacheAligned(
+                capacity: maxBatch * SparseInputDense.paddedRowStride(outputs: configuration.hiddenUnits))
+        paddedHiddenGradient?.initialize(
+            repeating: 0, count: maxBatch * SparseInputDense.paddedRowStride(outputs: configuration.hiddenUnits))
         convolution = configuration.kind == .cnn
             ? ConvolutionTrunk(
                 height: configuration.imageHeight, width: configuration.imageWidth, maxBatch: maxBatch, pool: pool)
@@ -91,6 +101,7 @@ public final class Network<T: NetworkScalar> {
     deinit {
         embed.deallocate()
         embedGradient.deallocate()
+        paddedHiddenGradient?.deallocate()
         logits.deallocate()
         logitsGradient.deallocate()
     }
@@ -196,7 +207,7 @@ public final class Network<T: NetworkScalar> {
     /// tensor, and W1 too when this returns false.
     public func denseBackward(_ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?) -> Bool {
         let h = configuration.hiddenUnits
-        if let adam, let sparseInput {
+        if let adam, let sparseInput, let paddedHiddenGradient {
             pool.wake()
             if let dropout, droppedOut {
                 dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
@@ -205,11 +216,16 @@ public final class Network<T: NetworkScalar> {
             convolution?.featuresGradient(
                 fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
             let offset = hiddenWeight.offset
+            let stride = SparseInputDense.paddedRowStride(outputs: h)
+            let gradient = Self.floats(embedGradient)
+            for row in 0..<batch {
+                (paddedHiddenGradient + row * stride).update(from: gradient + row * h, count: h)
+            }
             SparseInputDense.backwardWeightsAdam(
                 weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
                 first: adam.first + offset, second: adam.second + offset,
-                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
-                batch: sparseInput, outputs: h, update: adam.constants, pool: pool)
+                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: paddedHiddenGradient,
+                doutStride: stride, batch: sparseInput, outputs: h, update: adam.constants, pool: pool)
             return true
         }
         denseBackwardUnfused(input, batch: batch)

@@ -20,6 +20,12 @@ import CNumericKernels
 /// An optimiser whose state mirrors the parameter layout, so a step is one
 /// loop over the flat buffers.
 ///
+/// Updates run with denormals flushed to zero, inputs and results (see
+/// `mnist_nce_flush_denormals_begin`), as TensorFlow's CPU kernels do: a
+/// moment that decays below Float's smallest normal becomes 0, which also
+/// keeps the update at full speed (denormal arithmetic is several times
+/// slower).
+///
 /// The loop is cut into chunks of `valuesPerPart` values, whatever the
 /// thread count, which the threads of a `WorkerPool` claim as they go; the
 /// update is elementwise, so the result does not depend on the split.
@@ -205,8 +211,11 @@ struct UpdateKernel<T: NetworkScalar> {
     }
 
     /// Plain loops: the Double path and the reference the C kernels are
-    /// tested against.
+    /// tested against. They run with denormals flushed to zero, as the
+    /// kernels do.
     func runReference(_ range: Range<Int>) {
+        let mode = mnist_nce_flush_denormals_begin()
+        defer { mnist_nce_flush_denormals_end(mode) }
         let p = parameters, g = gradients, m = first, v = second
         switch kind {
         case .adam:

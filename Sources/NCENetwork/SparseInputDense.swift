@@ -48,8 +48,9 @@ public enum SparseInputDense {
     /// Gradients of `forward` (without the rectifier) for the weight and
     /// bias: `dweight (+)= xᵀ · dout` and `dbias (+)= Σ_rows dout`.
     ///
-    /// dout is (B, OC), x is (B, C) (the batch loaded into `batch`),
-    /// dweight is (C, OC), dbias is (OC). Each value is summed by ascending
+    /// dout is (B, OC) with rows `doutStride` floats apart (default
+    /// `outputs`), x is (B, C) (the batch loaded into `batch`), dweight is
+    /// (C, OC), dbias is (OC). Each value is summed by ascending
     /// row, starting from the buffer's value when `accumulate` is true or
     /// from zero when false (so inputs that are zero in every row get zero
     /// gradient rows; the bias then starts from the first row's values).
@@ -59,14 +60,17 @@ public enum SparseInputDense {
     ///   the other buffers. A nil `pool` runs on the calling thread.
     public static func backwardWeights(
         dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
-        dout: UnsafePointer<Float>, batch: SparseInputBatch, outputs: Int,
+        dout: UnsafePointer<Float>, doutStride: Int? = nil, batch: SparseInputBatch, outputs: Int,
         accumulate: Bool, pool: WorkerPool? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
+        precondition(doutStride ?? outputs >= outputs, "dout's rows must not overlap")
+        let stride = doutStride ?? outputs
         var arguments = SparseKernelArguments(
             kernel: .weightGradient, target: dweight, start: batch.columnStart,
             index: batch.columnRows, values: batch.columnValues, source: dout, count: batch.inputs,
             batch: batch.batch, outputs: outputs)
+        arguments.sourceStride = stride
         arguments.accumulate = accumulate
         // The kernel sums the bias when it overwrites it.
         arguments.dbias = accumulate ? nil : dbias
@@ -75,7 +79,7 @@ public enum SparseInputDense {
             // Row by row, so the inner loop runs over contiguous values; each
             // sum still adds the rows in ascending order.
             for b in 0..<batch.batch {
-                let row = dout + b * outputs
+                let row = dout + b * stride
                 for o in 0..<outputs { dbias[o] += row[o] }
             }
         }
@@ -88,19 +92,25 @@ public enum SparseInputDense {
     /// receives the bias gradient, as `backwardWeights` with `accumulate`
     /// false.
     ///
-    /// weight, first and second are (C, OC); dout is (B, OC).
-    /// - Precondition: `outputs > 0`; no buffer overlaps another.
+    /// weight, first and second are (C, OC); dout is (B, OC), its rows
+    /// `doutStride` floats apart (default `outputs`). A stride that is not
+    /// a multiple of 4 KiB keeps dout's rows out of each other's L1 cache
+    /// sets, which the kernel reads across rows (`paddedRowStride`).
+    /// - Precondition: `outputs > 0`; `doutStride ≥ outputs`; no buffer
+    ///   overlaps another.
     public static func backwardWeightsAdam(
         weight: UnsafeMutablePointer<Float>, first: UnsafeMutablePointer<Float>,
         second: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
-        dout: UnsafePointer<Float>, batch: SparseInputBatch, outputs: Int,
+        dout: UnsafePointer<Float>, doutStride: Int? = nil, batch: SparseInputBatch, outputs: Int,
         update: AdamConstants, pool: WorkerPool? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
+        precondition(doutStride ?? outputs >= outputs, "dout's rows must not overlap")
         var arguments = SparseKernelArguments(
             kernel: .weightGradientAdam, target: weight, start: batch.columnStart,
             index: batch.columnRows, values: batch.columnValues, source: dout, count: batch.inputs,
             batch: batch.batch, outputs: outputs)
+        arguments.sourceStride = doutStride ?? outputs
         arguments.dbias = dbias
         arguments.first = first
         arguments.second = second
@@ -121,6 +131,13 @@ public enum SparseInputDense {
             }
         }
     }
+}
+
+extension SparseInputDense {
+    /// A row stride for dout (`backwardWeightsAdam`) of `outputs` columns:
+    /// one cache line longer than the row, so that successive rows start in
+    /// different L1 sets.
+    public static func paddedRowStride(outputs: Int) -> Int { outputs + 16 }
 }
 
 /// Adam's constants for one step, bias correction folded in (see
@@ -149,6 +166,8 @@ struct SparseKernelArguments {
     let target: UnsafeMutablePointer<Float>
     let start, index: UnsafePointer<Int32>
     let values, source: UnsafePointer<Float>
+    /// Floats between rows of source for the gradients (dout).
+    var sourceStride = 0
     /// Rows (forward) or input columns (gradients) to compute.
     let count: Int
     /// Rows of the batch (of dout, for the gradients).
@@ -163,12 +182,19 @@ struct SparseKernelArguments {
     var first, second: UnsafeMutablePointer<Float>?
     var adam = AdamConstants(beta1: 0, beta2: 0, stepSize: 0, epsilon: 0)
     /// Groups of output columns (the last also takes the columns after the
-    /// last whole group).
+    /// last whole group): the forward product's parts.
     let columnGroups: Int
+    /// Groups of `rowGroup` input rows (the last may be shorter): the
+    /// gradients' parts.
+    let rowGroups: Int
 
     /// Output columns of one group: whole register tiles of every
     /// instruction set.
     static let columnTile = Int(MNIST_NCE_SPARSE_COLUMN_TILE)
+    /// Input rows of one gradient part: with 1024 outputs, 64 KiB of the
+    /// weight and of each moment, a few microseconds of work, so that idle
+    /// threads can take over the parts of a descheduled one.
+    static let rowGroup = 16
 
     init(
         kernel: Kernel, target: UnsafeMutablePointer<Float>, start: UnsafePointer<Int32>,
@@ -184,30 +210,42 @@ struct SparseKernelArguments {
         self.count = count
         self.batch = batch
         self.outputs = outputs
+        sourceStride = outputs
         columnGroups = max(1, outputs / Self.columnTile)
+        rowGroups = max(1, (count + Self.rowGroup - 1) / Self.rowGroup)
     }
 
-    /// Parts of the call: one per column group.
-    var parts: Int { columnGroups }
+    /// Parts of the call: column groups for the forward product, where
+    /// every part reads all weight rows and writes its own columns of out;
+    /// row groups for the gradients, where every part reads all of dout and
+    /// writes its own rows (the part holding row 0 also sums the bias).
+    var parts: Int { kernel == .forward ? columnGroups : rowGroups }
 
     /// Runs part `part` of `parts`.
     func runPart(_ part: Int) {
-        let columns = columnGroup(part)
         switch kernel {
         case .forward:
+            let columns = columnGroup(part)
             mnist_nce_sparse_rows_forward_f32(
                 target, start, index, values, source, bias, used, 0, count,
                 columns.lowerBound, columns.upperBound, outputs, relu ? 1 : 0)
         case .weightGradient:
+            let rows = rowGroup(part)
             mnist_nce_sparse_columns_weight_gradient_f32(
-                target, dbias, start, index, values, source, batch, 0, count,
-                columns.lowerBound, columns.upperBound, outputs, accumulate ? 1 : 0)
+                target, dbias, start, index, values, source, sourceStride, batch, rows.lowerBound, rows.upperBound,
+                0, outputs, outputs, accumulate ? 1 : 0)
         case .weightGradientAdam:
+            let rows = rowGroup(part)
             mnist_nce_sparse_columns_weight_gradient_adam_f32(
-                target, first, second, dbias, start, index, values, source, batch, 0, count,
-                columns.lowerBound, columns.upperBound, outputs,
+                target, first, second, dbias, start, index, values, source, sourceStride, batch,
+                rows.lowerBound, rows.upperBound, 0, outputs, outputs,
                 adam.beta1, adam.beta2, adam.stepSize, adam.epsilon)
         }
+    }
+
+    /// The input rows of gradient part `group`.
+    func rowGroup(_ group: Int) -> Range<Int> {
+        group * Self.rowGroup..<min(count, (group + 1) * Self.rowGroup)
     }
 
     /// The output columns of group `group`: whole groups, the last one

@@ -153,7 +153,7 @@ final class KernelTimer {
         weight = buffer(inputs * outputs, 0.1)
         bias = buffer(outputs, 0.1)
         out = buffer(rows * outputs, 0)
-        dout = buffer(rows * outputs, 0.01)
+        dout = buffer(rows * SparseInputDense.paddedRowStride(outputs: outputs), 0.01)
         dweight = buffer(inputs * outputs, 0)
         dbias = buffer(outputs, 0)
         first = buffer(inputs * outputs, 0)
@@ -179,18 +179,21 @@ final class KernelTimer {
     func report(peak: Peak) {
         let flops = 2 * Double(batch.nonZeroCount) * Double(outputs)
         let constants = AdamConstants(beta1: 0.9, beta2: 0.999, stepSize: 1e-7, epsilon: 1e-8)
+        // dout's rows padded, as the training step passes them.
+        let stride = SparseInputDense.paddedRowStride(outputs: outputs)
         let forward = median {
             SparseInputDense.forward(
                 out: out, weight: weight, bias: bias, batch: batch, outputs: outputs, relu: true, pool: pool)
         }
         let gradient = median {
             SparseInputDense.backwardWeights(
-                dweight: dweight, dbias: dbias, dout: dout, batch: batch, outputs: outputs, accumulate: false, pool: pool)
+                dweight: dweight, dbias: dbias, dout: dout, doutStride: stride, batch: batch, outputs: outputs,
+                accumulate: false, pool: pool)
         }
         let fused = median {
             SparseInputDense.backwardWeightsAdam(
-                weight: weight, first: first, second: second, dbias: dbias, dout: dout, batch: batch,
-                outputs: outputs, update: constants, pool: pool)
+                weight: weight, first: first, second: second, dbias: dbias, dout: dout, doutStride: stride,
+                batch: batch, outputs: outputs, update: constants, pool: pool)
         }
         print(String(format: "kernels alone (median of %d, %d non-zeros in the batch):", repetitions, batch.nonZeroCount))
         for (name, seconds) in [

@@ -116,6 +116,42 @@ final class SparseInputDenseFusionTests: XCTestCase {
         }
     }
 
+    /// dout read from rows with a padded stride (as the training step
+    /// passes it) gives the bits of the packed rows, in both gradient
+    /// kernels.
+    func testPaddedDoutRowsGiveTheSameBits() {
+        for (index, shape) in Self.shapes.enumerated() {
+            var rng = SeededGenerator(seed: UInt64(40 + index))
+            let (rows, inputs, outputs) = shape
+            let x = sparseFixture(rows: rows, columns: inputs, density: 0.2, using: &rng)
+            let dout: [Float] = randomValues(rows * outputs, using: &rng)
+            let weight: [Float] = randomValues(inputs * outputs, using: &rng)
+            let first: [Float] = randomValues(inputs * outputs, using: &rng)
+            let second: [Float] = (randomValues(inputs * outputs, using: &rng) as [Float]).map(abs)
+            let stride = SparseInputDense.paddedRowStride(outputs: outputs)
+            var padded = [Float](repeating: .nan, count: rows * stride)
+            for r in 0..<rows { for o in 0..<outputs { padded[r * stride + o] = dout[r * outputs + o] } }
+            let batch = SparseInputBatch(maxBatch: rows, inputs: inputs)
+            batch.load(x, batch: rows)
+            let pool = WorkerPool(threads: 2)
+            var results: [[UInt32]] = []
+            for (source, rowStride) in [(dout, outputs), (padded, stride)] {
+                var dweight = [Float](repeating: .nan, count: inputs * outputs)
+                var dbias = [Float](repeating: .nan, count: outputs)
+                SparseInputDense.backwardWeights(
+                    dweight: &dweight, dbias: &dbias, dout: source, doutStride: rowStride, batch: batch,
+                    outputs: outputs, accumulate: false, pool: pool)
+                var w = weight, m = first, v = second, adamBias = [Float](repeating: .nan, count: outputs)
+                SparseInputDense.backwardWeightsAdam(
+                    weight: &w, first: &m, second: &v, dbias: &adamBias, dout: source, doutStride: rowStride,
+                    batch: batch, outputs: outputs, update: Self.constants, pool: pool)
+                results.append((dweight + dbias + w + m + v + adamBias).map(\.bitPattern))
+            }
+            XCTAssertEqual(results[0], results[1], "\(shape)")
+            XCTAssertFalse(results[1].contains(Float.nan.bitPattern), "\(shape)")
+        }
+    }
+
     /// The vector row pass lists the same entries as the scalar one, with
     /// NaNs kept, signed zeros dropped, and widths that are not whole vectors.
     func testEveryInstructionSetListsTheSameEntries() {

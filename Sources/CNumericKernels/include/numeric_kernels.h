@@ -6,14 +6,16 @@
 
 /// Adam over n values: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²;
 /// p -= step_size · m / (√v + epsilon). Bias correction is folded into
-/// step_size and epsilon by the caller. Buffers must not overlap.
+/// step_size and epsilon by the caller. Runs with denormals flushed to
+/// zero (mnist_nce_flush_denormals_begin). Buffers must not overlap.
 void mnist_nce_adam_update_f32(
     float *restrict parameters, const float *restrict gradients,
     float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
     float beta1, float beta2, float step_size, float epsilon);
 
 /// Heavy-ball SGD over n values: velocity = momentum · velocity + g;
-/// p -= rate · velocity. Buffers must not overlap.
+/// p -= rate · velocity. Runs with denormals flushed to zero. Buffers must
+/// not overlap.
 void mnist_nce_sgd_update_f32(
     float *restrict parameters, const float *restrict gradients,
     float *restrict velocity, ptrdiff_t count, float momentum, float rate);
@@ -81,10 +83,11 @@ void mnist_nce_sparse_rows_forward_f32(
 /// 0, also dbias[j] = dout[0, j] + dout[1, j] + … + dout[batch − 1, j] (in
 /// that order; 0 for an empty batch) for the same columns. Within each
 /// column, rows must be strictly ascending and lie in [0, batch); dweight
-/// and dbias must not overlap the other buffers.
+/// and dbias must not overlap the other buffers. Runs with denormals
+/// flushed to zero.
 void mnist_nce_sparse_columns_weight_gradient_f32(
     float *restrict dweight, float *dbias, const int32_t *col_start, const int32_t *rows, const float *values,
-    const float *restrict dout, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
+    const float *restrict dout, ptrdiff_t dout_stride, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end,
     ptrdiff_t column_begin, ptrdiff_t column_end, ptrdiff_t outputs, int accumulate);
 
 /// The weight gradient above (from zero) fused with Adam: for each value in
@@ -95,8 +98,22 @@ void mnist_nce_sparse_columns_weight_gradient_f32(
 void mnist_nce_sparse_columns_weight_gradient_adam_f32(
     float *restrict parameters, float *restrict first_moment, float *restrict second_moment, float *dbias,
     const int32_t *col_start, const int32_t *rows, const float *values, const float *restrict dout,
-    ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin, ptrdiff_t column_end,
-    ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon);
+    ptrdiff_t dout_stride, ptrdiff_t batch, ptrdiff_t input_begin, ptrdiff_t input_end, ptrdiff_t column_begin,
+    ptrdiff_t column_end, ptrdiff_t outputs, float beta1, float beta2, float step_size, float epsilon);
+
+/// Sets the calling thread to flush denormals to zero, inputs and results
+/// (MXCSR's DAZ and FTZ on x86, FPCR's FZ on AArch64; nothing elsewhere),
+/// and returns the previous mode for mnist_nce_flush_denormals_end. The
+/// optimizer updates and the hidden weight-gradient kernels run in this
+/// mode, as TensorFlow's CPU kernels do.
+unsigned long mnist_nce_flush_denormals_begin(void);
+
+/// Restores the mode mnist_nce_flush_denormals_begin returned.
+void mnist_nce_flush_denormals_end(unsigned long saved);
+
+/// Non-zero when the calling thread's arithmetic flushes denormal results
+/// to zero (1e-30 · 1e-10 gives 0).
+int mnist_nce_flushes_denormals(void);
 
 /// x[i] = max(x[i], 0) for i < count, in place.
 void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
