@@ -16,11 +16,15 @@
 //     through their entries with a cursor, so entries must ascend). Rows no
 //     item of the batch uses are skipped, and the next chunk's rows are
 //     prefetched while one is copied.
-//   - weight gradient: input rows are the outer loop and tiles the inner
-//     one, so dweight (or the weight and its two moments) stream through
-//     memory in order; a caller splits the work by input rows. The Adam
-//     variant updates the weight and its two moments right there, tile by
-//     tile, so the gradient never goes to memory.
+//   - weight gradient: input rows go by in blocks of ROW_BLOCK, and each
+//     block runs through the tiles, so dweight (or the weight and its two
+//     moments) streams through memory nearly in order, and the batch's
+//     slice of dout for a tile (rows padded by the caller so that they do
+//     not share L1 sets) is read from L1 by every row of the block. A
+//     caller splits the work by input rows. The Adam variant updates the
+//     weight and its two moments right there, tile by tile, so the gradient
+//     never goes to memory; at MNIST's batch sizes its square roots and
+//     divisions take about as long as the products.
 //
 // Every output value is summed in one fixed order (seed, then its entries in
 // storage order) with separately rounded multiplies and adds
@@ -28,16 +32,18 @@
 // which is exact. The bits therefore do not depend on TILE, CHUNK, the
 // items a caller hands to each thread, or which instruction set runs, and
 // equal a plain loop in the same order. The Adam variant rounds each value
-// exactly as mnist_nce_adam_update_f32 does.
+// exactly as mnist_nce_adam_update_f32 does. The gradient kernels run with
+// denormals flushed to zero, as the optimizer updates do (see
+// denormal_mode.c), so the fused and separate forms agree.
 #define _GNU_SOURCE
 #include "numeric_kernels.h"
 
 #include <stdatomic.h>
 #include <time.h>
 
-#ifndef ROW_BLOCK
+// Input rows the gradient kernels take through the tiles together:
+// measured on an AVX-512 EPYC at batch 32, 4 beat 1, 2, 8 and 16.
 #define ROW_BLOCK 4
-#endif
 // Items whose cursors are kept on the stack at once.
 #define ITEM_BLOCK 1024
 

@@ -5,11 +5,13 @@ import CNumericKernels
 /// input scales one contiguous weight row.
 ///
 /// The products skip zero inputs: at MNIST's ~19% density they do about a
-/// fifth of the dense arithmetic. Each call is cut into parts by output
-/// columns (groups of `SparseKernelArguments.columnTile`), so threads never
-/// write the same cache line and each reads only its own slice of the
-/// weight; the cut depends only on the shapes, not on the thread count, and
-/// the threads of a `WorkerPool` claim the parts as they go. Every output
+/// fifth of the dense arithmetic. Each call is cut into parts: the forward
+/// product by output columns (groups of `SparseKernelArguments.columnTile`),
+/// so each part reads only its own slice of the weight; the gradients by
+/// input rows (groups of `SparseKernelArguments.rowGroup`), so each part
+/// streams its own rows of the weight and moments. Threads never write the
+/// same cache line; the cut depends only on the shapes, not on the thread
+/// count, and the threads of a `WorkerPool` claim the parts as they go. Every output
 /// value is summed by one part in one fixed order (its entries in storage
 /// order), so the results are the same bits for any thread count and any
 /// instruction set (see `SparseInstructionSet`).

@@ -78,8 +78,9 @@ void mnist_nce_sparse_rows_forward_f32(
 /// for i in [input_begin, input_end) and j in [column_begin, column_end),
 /// summed in that order starting from dweight[i, j] when accumulate is
 /// non-zero, or from zero otherwise (so inputs without entries get zero
-/// rows). dout is (batch, outputs), dweight is (inputs, outputs), both
-/// row-major. When dbias is not NULL, accumulate is zero and input_begin is
+/// rows). dout is (batch, outputs) with rows dout_stride ≥ outputs floats
+/// apart (a stride off a multiple of 4 KiB reads faster), dweight is
+/// (inputs, outputs) row-major. When dbias is not NULL, accumulate is zero and input_begin is
 /// 0, also dbias[j] = dout[0, j] + dout[1, j] + … + dout[batch − 1, j] (in
 /// that order; 0 for an empty batch) for the same columns. Within each
 /// column, rows must be strictly ascending and lie in [0, batch); dweight
