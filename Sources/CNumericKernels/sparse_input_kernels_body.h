@@ -181,8 +181,9 @@ __attribute__((noinline)) static void ISA(sparse_gradient)(
             for (int v = 0; v < TILE_VECTORS; v++) STOREV(dbias + t + v * LANES, sum[v]);
         }
     }
-    for (ptrdiff_t block = input_begin; block < input_end; block += ROW_BLOCK) {
-        ptrdiff_t block_end = input_end - block > ROW_BLOCK ? block + ROW_BLOCK : input_end;
+    ptrdiff_t row_block = batch > ROW_BLOCK_WIDE_BATCH ? ROW_BLOCK_WIDE : ROW_BLOCK;
+    for (ptrdiff_t block = input_begin; block < input_end; block += row_block) {
+        ptrdiff_t block_end = input_end - block > row_block ? block + row_block : input_end;
         for (ptrdiff_t t = column_begin; t < full_end; t += TILE) {
             for (ptrdiff_t i = block; i < block_end; i++) {
                 ISA(gradient_tile)(dweight, accumulate, adam, col_start, rows, value, dout, stride, i, outputs, t);
