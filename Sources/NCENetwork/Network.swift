@@ -216,11 +216,7 @@ public final class Network<T: NetworkScalar> {
             convolution?.featuresGradient(
                 fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
             let offset = hiddenWeight.offset
-            let stride = SparseInputDense.paddedRowStride(outputs: h)
-            let gradient = Self.floats(embedGradient)
-            for row in 0..<batch {
-                (paddedHiddenGradient + row * stride).update(from: gradient + row * h, count: h)
-            }
+            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch)
             SparseInputDense.backwardWeightsAdam(
                 weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
                 first: adam.first + offset, second: adam.second + offset,
@@ -232,6 +228,18 @@ public final class Network<T: NetworkScalar> {
         return false
     }
 
+    /// Copies `embedGradient`'s first `batch` rows into `padded`, rows
+    /// `SparseInputDense.paddedRowStride` apart, and returns that stride.
+    private func padHiddenGradient(into padded: UnsafeMutablePointer<Float>, batch: Int) -> Int {
+        let h = configuration.hiddenUnits
+        let stride = SparseInputDense.paddedRowStride(outputs: h)
+        let gradient = Self.floats(embedGradient)
+        for row in 0..<batch {
+            (padded + row * stride).update(from: gradient + row * h, count: h)
+        }
+        return stride
+    }
+
     private func denseBackwardUnfused(_ input: UnsafePointer<T>, batch: Int) {
         let h = configuration.hiddenUnits
         if let dropout, droppedOut {
@@ -240,12 +248,13 @@ public final class Network<T: NetworkScalar> {
             dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
         }
         ReLU.backward(embedGradient, out: embed, count: batch * h)
-        if let sparseInput {
+        if let sparseInput, let paddedHiddenGradient {
             // The sparse batch still holds this input, loaded by denseForward.
+            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch)
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
-                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: Self.floats(embedGradient),
-                batch: sparseInput, outputs: h, accumulate: false, pool: pool)
+                dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: paddedHiddenGradient,
+                doutStride: stride, batch: sparseInput, outputs: h, accumulate: false, pool: pool)
         } else {
             Dense.backward(
                 dinp: nil, dweight: gradients.pointer(hiddenWeight),
