@@ -54,6 +54,7 @@ public final class BatchSource<T: NetworkScalar> {
     ///
     /// - Precondition: `0 <= index < batchesPerEpoch`.
     @discardableResult
+    @_specialize(exported: true, where T == Float)
     public func load(batch index: Int) -> Int {
         let start = index * maxBatch
         let count = min(maxBatch, images.count - start)

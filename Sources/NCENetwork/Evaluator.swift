@@ -101,6 +101,7 @@ public struct Evaluator<T: NetworkScalar> {
     /// already rejects them). Memory does not grow with the number of
     /// classes, and grows with the split only by the distinct (label,
     /// prediction) pairs: the softmax figures are accumulated batch by batch.
+    @_specialize(exported: true, where T == Float)
     public func evaluate(_ images: ImageSet) -> EvaluationResult {
         let classes = network.configuration.classCount
         // label × classes + predicted → count; classes ≤ 2²⁰, so no overflow.
