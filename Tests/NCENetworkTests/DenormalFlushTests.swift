@@ -42,7 +42,8 @@ final class DenormalFlushTests: XCTestCase {
             XCTAssertEqual(v[1].bitPattern, 0)
             XCTAssertEqual(p[1], 0.25)
             // Normal values are untouched by the mode.
-            XCTAssertEqual(m[2], 0.9 * 0.02 + 0.1 * 0.01)
+            let beta1: Float = 0.9
+            XCTAssertEqual(m[2], beta1 * 0.02 + (1 - beta1) * 0.01)
             XCTAssertNotEqual(p[2], 0.75)
             XCTAssertEqual(mnist_nce_flushes_denormals(), 0)
         }
