@@ -11,10 +11,10 @@ import CNumericKernels
 /// input rows (groups of `SparseKernelArguments.rowGroup`), so each part
 /// streams its own rows of the weight and moments. Threads never write the
 /// same cache line; the cut depends only on the shapes, not on the thread
-/// count, and the threads of a `WorkerPool` claim the parts as they go. Every output
-/// value is summed by one part in one fixed order (its entries in storage
-/// order), so the results are the same bits for any thread count and any
-/// instruction set (see `SparseInstructionSet`).
+/// count, and the threads of a `WorkerPool` claim the parts as they go.
+/// Every output value is summed by one part in one fixed order (its entries
+/// in storage order), so the results are the same bits for any thread count
+/// and any instruction set (see `SparseInstructionSet`).
 /// `SparseInputDenseReference` holds plain loops over the dense input with
 /// the same contract.
 ///
