@@ -21,14 +21,8 @@ data="$root/data/mnist"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-if [[ ! -e "$base_dir/.git" ]]; then
-    git -C "$root" worktree add --detach "$base_dir" "$base_commit" >&2
-fi
-git -C "$base_dir" checkout -q --detach "$base_commit"
-(cd "$base_dir" && swift build -c release -j 2 --product mnist-nce >&2)
-base_bin="$(cd "$base_dir" && swift build -c release --show-bin-path)/mnist-nce"
-(cd "$root" && swift build -c release -j 2 --product mnist-nce >&2)
-this_bin="$(cd "$root" && swift build -c release --show-bin-path)/mnist-nce"
+source "$root/scripts/support/base-build.sh"
+build_both "$root" "$base_commit" "$base_dir" mnist-nce
 
 run() { # label binary round
     local load start end

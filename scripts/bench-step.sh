@@ -26,14 +26,8 @@ base_dir="${BASE_DIR:-/tmp/mnist-nce-$base_commit}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-if [[ ! -e "$base_dir/.git" ]]; then
-    git -C "$root" worktree add --detach "$base_dir" "$base_commit" >&2
-fi
-git -C "$base_dir" checkout -q --detach "$base_commit"
-(cd "$base_dir" && swift build -c release -j 2 --product nce-bench >&2)
-base_bin="$(cd "$base_dir" && swift build -c release --show-bin-path)/nce-bench"
-(cd "$root" && swift build -c release -j 2 --product nce-bench >&2)
-this_bin="$(cd "$root" && swift build -c release --show-bin-path)/nce-bench"
+source "$root/scripts/support/base-build.sh"
+build_both "$root" "$base_commit" "$base_dir" nce-bench
 
 echo "bench-step: base $base_commit vs $(git -C "$root" rev-parse --short HEAD), nce-bench step ${options[*]}, $rounds rounds"
 echo "bench-step: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
