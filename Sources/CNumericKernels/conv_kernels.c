@@ -14,6 +14,7 @@
 // run time. They all use fused multiply-adds in the same order per output,
 // so they give the same bits; the portable copy calls fmaf and is slow.
 #include "numeric_kernels.h"
+#include "instruction_limit.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -63,15 +64,9 @@
 // 0 portable, 1 AVX2 + FMA, 2 AVX-512: the most the kernels may use.
 static atomic_int level_limit = 2;
 
-int mnist_nce_conv_instruction_set(void) {
-    int level = mnist_nce_detected_instruction_level();
-    int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
-    return level < limit ? level : limit;
-}
+int mnist_nce_conv_instruction_set(void) { return mnist_nce_capped_level(&level_limit); }
 
-void mnist_nce_conv_limit_instruction_set(int level) {
-    atomic_store_explicit(&level_limit, level < 0 ? 0 : level, memory_order_relaxed);
-}
+void mnist_nce_conv_limit_instruction_set(int level) { mnist_nce_set_level_limit(&level_limit, level); }
 
 #if HAVE_X86_SETS
 #define DISPATCH(name, ...)                                                       \

@@ -37,6 +37,7 @@
 // denormal_mode.c), so the fused and separate forms agree.
 #define _GNU_SOURCE
 #include "numeric_kernels.h"
+#include "instruction_limit.h"
 
 #include <stdatomic.h>
 #include <time.h>
@@ -152,15 +153,9 @@ static void sparse_gradient_tail(
 // 0 portable, 1 AVX2 + FMA, 2 AVX-512: the most the kernels may use.
 static atomic_int level_limit = 2;
 
-int mnist_nce_sparse_instruction_set(void) {
-    int level = mnist_nce_detected_instruction_level();
-    int limit = atomic_load_explicit(&level_limit, memory_order_relaxed);
-    return level < limit ? level : limit;
-}
+int mnist_nce_sparse_instruction_set(void) { return mnist_nce_capped_level(&level_limit); }
 
-void mnist_nce_sparse_limit_instruction_set(int level) {
-    atomic_store_explicit(&level_limit, level < 0 ? 0 : level, memory_order_relaxed);
-}
+void mnist_nce_sparse_limit_instruction_set(int level) { mnist_nce_set_level_limit(&level_limit, level); }
 
 int mnist_nce_sparse_vector_lanes(void) {
     switch (mnist_nce_sparse_instruction_set()) {
