@@ -48,7 +48,7 @@ let package = Package(
         // Candidate samplers and the NCE, sampled-softmax and softmax losses.
         .target(
             name: "SampledLosses",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CNumericKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: numericSettings),
         // The safetensors checkpoint format: validated reader, atomic writer.
         .target(name: "SafeTensors", swiftSettings: numericSettings),

@@ -284,25 +284,24 @@ public final class Network<T: NetworkScalar> {
         }
     }
 
-    /// Output layer forward over all classes: `logits = embed · Wᵀ + b`.
+    /// Output layer forward over all classes: `logits = embed · Wᵀ + b`
+    /// (`OutputLayer`).
     ///
     /// embed is (B, hidden), logits is (B, classes).
-    @inlinable
     public func logitsForward(batch: Int) {
-        Dense.forward(
-            out: logits, inp: embed, weight: outputWeightPointer, bias: outputBiasPointer,
-            batch: batch, inputs: configuration.hiddenUnits, outputs: configuration.classCount)
+        OutputLayer.forward(
+            logits: logits, embed: embed, weight: outputWeightPointer, bias: outputBiasPointer,
+            batch: batch, hidden: configuration.hiddenUnits, classes: configuration.classCount, pool: pool)
     }
 
     /// Output layer backward from `logitsGradient`: overwrites
     /// `embedGradient` and accumulates into the gradients of W and b.
-    @inlinable
     public func logitsBackward(batch: Int) {
-        Dense.backward(
-            dinp: embedGradient, dweight: gradients.pointer(outputWeight),
-            dbias: gradients.pointer(outputBias), dout: logitsGradient,
-            inp: embed, weight: outputWeightPointer,
-            batch: batch, inputs: configuration.hiddenUnits, outputs: configuration.classCount)
+        OutputLayer.backward(
+            embedGradient: embedGradient, dWeight: gradients.pointer(outputWeight),
+            dBias: gradients.pointer(outputBias), logitsGradient: logitsGradient, embed: embed,
+            weight: outputWeightPointer, batch: batch, hidden: configuration.hiddenUnits,
+            classes: configuration.classCount, pool: pool)
     }
 
     /// Predicted class for each row: argmax of `embed · Wᵀ + b`, ties to the

@@ -108,6 +108,6 @@ public struct NCELoss<T: Real & BinaryFloatingPoint> {
         }
         logits.backpropagate(
             dInputs: dInputs, dWeights: dWeights, dBiases: dBiases, inputs: inputs,
-            weights: weights, labels: labels, sample: sample)
+            weights: weights)
     }
 }

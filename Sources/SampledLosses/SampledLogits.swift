@@ -23,6 +23,9 @@ struct SampledLogits<T: Real & BinaryFloatingPoint> {
     @usableFromInline var gradients: [T]
     /// −log Q of each sampled class in the last forward pass (S values).
     @usableFromInline var sampledLogQ: [T]
+    /// Class of every column of the last forward pass, maxBatch × (T+S):
+    /// each row's labels, then the sample.
+    @usableFromInline var classIDs: [Int32]
     /// Batch of the last forward pass; 0 before any.
     @usableFromInline var batch: Int
 
@@ -47,6 +50,7 @@ struct SampledLogits<T: Real & BinaryFloatingPoint> {
         self.removeAccidentalHits = removeAccidentalHits
         values = Array(repeating: 0, count: maxBatch * (numTrue + numSampled))
         gradients = values
+        classIDs = Array(repeating: 0, count: maxBatch * (numTrue + numSampled))
         sampledLogQ = Array(repeating: 0, count: numSampled)
         batch = 0
     }
@@ -83,23 +87,33 @@ struct SampledLogits<T: Real & BinaryFloatingPoint> {
         // TensorFlow adds the single-precision constant whatever the logit type.
         let hit = T(-Float.greatestFiniteMagnitude)
         sample.classes.withUnsafeBufferPointer { sampled in
+            classIDs.withUnsafeMutableBufferPointer { ids in
+                for b in 0..<batch {
+                    for t in 0..<numTrue { ids[b * width + t] = labels[b * numTrue + t] }
+                    for s in 0..<numSampled { ids[b * width + numTrue + s] = sampled[s] }
+                }
+            }
             sampledLogQ.withUnsafeMutableBufferPointer { logQ in
                 for s in 0..<numSampled {
                     logQ[s] = T.log(T(sample.expectedCounts[s]))
                 }
                 values.withUnsafeMutableBufferPointer { out in
+                    classIDs.withUnsafeBufferPointer { ids in
+                        ClassRowProducts.dots(
+                            out: out.baseAddress!, inputs: inputs, weights: weights, classes: ids.baseAddress!,
+                            dim: dim, width: width, rows: 0..<batch)
+                    }
                     for b in 0..<batch {
-                        let x = inputs + b * dim
                         let row = out.baseAddress! + b * width
                         let rowLabels = labels + b * numTrue
                         for t in 0..<numTrue {
                             let k = Int(rowLabels[t])
-                            let z = VectorKernels.dot(x, weights + k * dim, dim) + biases[k]
+                            let z = row[t] + biases[k]
                             row[t] = z - T.log(T(trueExpectedCounts[b * numTrue + t]))
                         }
                         for s in 0..<numSampled {
                             let k = Int(sampled[s])
-                            var z = VectorKernels.dot(x, weights + k * dim, dim) + biases[k]
+                            var z = row[numTrue + s] + biases[k]
                             if removeHits {
                                 for t in 0..<numTrue where rowLabels[t] == sampled[s] {
                                     z += hit
@@ -115,32 +129,23 @@ struct SampledLogits<T: Real & BinaryFloatingPoint> {
     }
 
     /// Back-propagates `gradients` (already scaled by the loss) to the inputs
-    /// and to the rows of the weights and biases of the true and sampled
-    /// classes. Overwrites dInputs; adds into dWeights and dBiases.
+    /// and to the rows of the weights and biases of the classes of the last
+    /// forward pass. Overwrites dInputs; adds into dWeights and dBiases.
     // gradients (B,T+S), inputs (B,D), weights (C,D) -> dInputs (B,D), dWeights (C,D) +=, dBiases (C) +=
     @inlinable
     func backpropagate(
         dInputs: UnsafeMutablePointer<T>, dWeights: UnsafeMutablePointer<T>,
-        dBiases: UnsafeMutablePointer<T>, inputs: UnsafePointer<T>, weights: UnsafePointer<T>,
-        labels: UnsafePointer<Int32>, sample: CandidateSample
+        dBiases: UnsafeMutablePointer<T>, inputs: UnsafePointer<T>, weights: UnsafePointer<T>
     ) {
-        let (dim, numTrue, width) = (dim, numTrue, width)
-        sample.classes.withUnsafeBufferPointer { sampled in
-            gradients.withUnsafeBufferPointer { grads in
-                for b in 0..<batch {
-                    let x = inputs + b * dim
-                    let dx = dInputs + b * dim
-                    for d in 0..<dim { dx[d] = 0 }
-                    for j in 0..<width {
-                        let g = grads[b * width + j]
-                        // Removed accidental hits have exactly zero gradient.
-                        if g == 0 { continue }
-                        let k = j < numTrue ? Int(labels[b * numTrue + j]) : Int(sampled[j - numTrue])
-                        VectorKernels.axpy(g, weights + k * dim, dx, dim)
-                        VectorKernels.axpy(g, x, dWeights + k * dim, dim)
-                        dBiases[k] += g
-                    }
-                }
+        let (dim, width, batch) = (dim, width, batch)
+        gradients.withUnsafeBufferPointer { grads in
+            classIDs.withUnsafeBufferPointer { ids in
+                ClassRowProducts.inputGradient(
+                    dInputs: dInputs, gradients: grads.baseAddress!, weights: weights, classes: ids.baseAddress!,
+                    dim: dim, width: width, rows: 0..<batch)
+                ClassRowProducts.weightGradient(
+                    dWeights: dWeights, dBiases: dBiases, gradients: grads.baseAddress!, inputs: inputs,
+                    classes: ids.baseAddress!, dim: dim, width: width, batch: batch, columns: 0..<dim)
             }
         }
     }

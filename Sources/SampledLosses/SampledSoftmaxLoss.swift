@@ -113,7 +113,7 @@ public struct SampledSoftmaxLoss<T: Real & BinaryFloatingPoint> {
         }
         logits.backpropagate(
             dInputs: dInputs, dWeights: dWeights, dBiases: dBiases, inputs: inputs,
-            weights: weights, labels: labels, sample: sample)
+            weights: weights)
     }
 
 }

@@ -133,6 +133,39 @@ void mnist_nce_dropout_apply_f32(float *out, const float *inp, const float *mask
 void mnist_nce_dropout_mask_f32(
     float *restrict mask, const uint64_t *restrict draws, ptrdiff_t count, uint64_t threshold, float scale);
 
+// ---------------------------------------------------------------------------
+// The output layer: embeddings x (batch, dim) against rows of the class
+// weights W (classes, dim). Row b of the batch uses `width` classes,
+// class(b, j) = classes[b · width + j] for j < width, or j when classes is
+// NULL (the full layer). Class ids must lie in W's rows. Sums run in the
+// order of the losses' loops (SampledLosses' VectorKernels), the same on
+// every instruction set; gradient entries equal to zero are skipped.
+
+/// out[b · width + j] = x_b · W[class(b, j)] for rows b in [row_begin,
+/// row_end): eight partial sums s_r over the elements i ≡ r (mod 8) of the
+/// whole groups of eight, the last dim mod 8 elements added to s_0 in
+/// order, then ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)).
+void mnist_nce_class_rows_dots_f32(
+    float *restrict out, const float *inputs, const float *weights, const int32_t *classes, ptrdiff_t dim,
+    ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end);
+
+/// dinputs[b, :] = 0 + g[b, 0] · W[class(b, 0)] + g[b, 1] · W[class(b, 1)] + …
+/// (in that order, terms with g == 0 left out) for rows b in [row_begin,
+/// row_end), where g is gradients (batch, width). dinputs must not overlap
+/// the other buffers.
+void mnist_nce_class_rows_input_gradient_f32(
+    float *restrict dinputs, const float *gradients, const float *weights, const int32_t *classes, ptrdiff_t dim,
+    ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end);
+
+/// dweights[class(b, j), d] += g[b, j] · x_b[d] for d in [column_begin,
+/// column_end), b ascending and j ascending within b (terms with g == 0 left
+/// out); when dbiases is not NULL, also dbiases[class(b, j)] += g[b, j] in the
+/// same order. dweights and dbiases must not overlap the other buffers.
+void mnist_nce_class_rows_weight_gradient_f32(
+    float *restrict dweights, float *restrict dbiases, const float *gradients, const float *inputs,
+    const int32_t *classes, ptrdiff_t dim, ptrdiff_t width, ptrdiff_t batch, ptrdiff_t column_begin,
+    ptrdiff_t column_end);
+
 /// Processors this process may run on (its CPU affinity mask), at least 1.
 int mnist_nce_available_cores(void);
 
