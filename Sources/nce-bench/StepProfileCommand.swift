@@ -135,12 +135,15 @@ final class KernelTimer {
     let pool: WorkerPool
     let weight, bias, out, dout, dweight, dbias, first, second: UnsafeMutablePointer<Float>
     let buffers: [UnsafeMutablePointer<Float>]
+    /// The dense batch the sparse one lists.
+    let pixels: [Float]
 
     init(images: ImageSet, batch rows: Int, outputs: Int, threads: Int, repetitions: Int) throws {
         let inputs = images.pixelsPerImage
         let x = images.pixels.prefix(rows * inputs).map { Float($0) / 255 }
         batch = SparseInputBatch(maxBatch: rows, inputs: inputs)
         batch.load(x, batch: x.count / inputs)
+        pixels = x
         self.outputs = outputs
         self.repetitions = repetitions
         pool = WorkerPool(threads: threads)
@@ -195,7 +198,10 @@ final class KernelTimer {
                 weight: weight, first: first, second: second, dbias: dbias, dout: dout, doutStride: stride,
                 batch: batch, outputs: outputs, update: constants, pool: pool)
         }
+        let rows = batch.batch
+        let listing = median { pixels.withUnsafeBufferPointer { batch.load($0.baseAddress!, batch: rows) } }
         print(String(format: "kernels alone (median of %d, %d non-zeros in the batch):", repetitions, batch.nonZeroCount))
+        print(String(format: "  %-28@ %8.3f ms  (one thread)", "listing the batch", listing * 1000))
         for (name, seconds) in [
             ("forward + ReLU", forward), ("weight + bias gradient", gradient), ("gradient fused with Adam", fused),
         ] {
