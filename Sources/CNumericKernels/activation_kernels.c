@@ -22,6 +22,17 @@ void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *
 }
 
 MNIST_NCE_CLONES
+void mnist_nce_relu_backward_rows_f32(
+    float *restrict dst, ptrdiff_t dst_stride, const float *restrict gradient, const float *restrict out,
+    ptrdiff_t rows, ptrdiff_t width) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        float *d = dst + r * dst_stride;
+        const float *g = gradient + r * width, *o = out + r * width;
+        for (ptrdiff_t i = 0; i < width; i++) d[i] = o[i] > 0.0f ? g[i] : 0.0f;
+    }
+}
+
+MNIST_NCE_CLONES
 void mnist_nce_dropout_apply_f32(float *out, const float *inp, const float *mask, ptrdiff_t count) {
     for (ptrdiff_t i = 0; i < count; i++) {
         float m = mask[i];

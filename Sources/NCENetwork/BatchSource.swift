@@ -1,5 +1,6 @@
-import SampledLosses
+import CNumericKernels
 import MNISTData
+import SampledLosses
 
 /// Mini-batches of one split: a shuffled order over its images, and buffers
 /// that receive a batch's pixels as values in [0, 1] and its labels.
@@ -50,7 +51,9 @@ public final class BatchSource<T: NetworkScalar> {
     }
 
     /// Fills the buffers with batch `index` of the current order and returns
-    /// its size (`maxBatch`, or fewer for the last batch).
+    /// its size (`maxBatch`, or fewer for the last batch). The images of
+    /// batch `index + 1` are then prefetched into the cache, so that a
+    /// shuffled epoch does not wait for memory at each image.
     ///
     /// - Precondition: `0 <= index < batchesPerEpoch`.
     @discardableResult
@@ -70,6 +73,9 @@ public final class BatchSource<T: NetworkScalar> {
                         for p in 0..<width { to[p] = T(from[p]) * scale }
                         labels[row] = Int32(sourceLabels[image])
                     }
+                    let next = min(order.count, start + count)..<min(order.count, start + count + maxBatch)
+                    mnist_nce_prefetch_rows(
+                        source.baseAddress, width, order.baseAddress! + next.lowerBound, next.count)
                 }
             }
         }

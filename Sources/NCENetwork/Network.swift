@@ -212,11 +212,13 @@ public final class Network<T: NetworkScalar> {
             if let dropout, droppedOut {
                 dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
             }
-            ReLU.backward(embedGradient, out: embed, count: batch * h)
-            convolution?.featuresGradient(
-                fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
+            if let convolution {
+                ReLU.backward(embedGradient, out: embed, count: batch * h)
+                convolution.featuresGradient(
+                    fromEmbedGradient: embedGradient, weight: parameters.pointer(hiddenWeight), batch: batch, hidden: h)
+            }
             let offset = hiddenWeight.offset
-            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch)
+            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch, masked: convolution == nil)
             SparseInputDense.backwardWeightsAdam(
                 weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
                 first: adam.first + offset, second: adam.second + offset,
@@ -230,10 +232,16 @@ public final class Network<T: NetworkScalar> {
 
     /// Copies `embedGradient`'s first `batch` rows into `padded`, rows
     /// `SparseInputDense.paddedRowStride` apart, and returns that stride.
-    private func padHiddenGradient(into padded: UnsafeMutablePointer<Float>, batch: Int) -> Int {
+    /// With `masked`, the ReLU's backward pass is applied on the way (one
+    /// pass instead of two); otherwise the rows are copied as they are.
+    private func padHiddenGradient(into padded: UnsafeMutablePointer<Float>, batch: Int, masked: Bool) -> Int {
         let h = configuration.hiddenUnits
         let stride = SparseInputDense.paddedRowStride(outputs: h)
         let gradient = Self.floats(embedGradient)
+        if masked {
+            ReLU.backward(into: padded, stride: stride, gradient: gradient, out: Self.floats(embed), rows: batch, width: h)
+            return stride
+        }
         for row in 0..<batch {
             (padded + row * stride).update(from: gradient + row * h, count: h)
         }
@@ -247,10 +255,13 @@ public final class Network<T: NetworkScalar> {
             // zeroes its gradient; kept units still need the scale.
             dropout.backward(dinp: embedGradient, dout: embedGradient, count: batch * h)
         }
-        ReLU.backward(embedGradient, out: embed, count: batch * h)
+        // The CNN reads the masked gradient afterwards; the MLP's sparse
+        // path applies the mask as it pads the rows.
+        let maskWhilePadding = sparseInput != nil && convolution == nil
+        if !maskWhilePadding { ReLU.backward(embedGradient, out: embed, count: batch * h) }
         if let sparseInput, let paddedHiddenGradient {
             // The sparse batch still holds this input, loaded by denseForward.
-            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch)
+            let stride = padHiddenGradient(into: paddedHiddenGradient, batch: batch, masked: maskWhilePadding)
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: paddedHiddenGradient,

@@ -32,6 +32,18 @@ public enum ReLU {
         }
     }
 
+    /// `backward` written to other rows: `dst[r · stride + i]` is
+    /// `gradient[r · width + i]` where `out` is positive and 0 elsewhere, for
+    /// r < rows and i < width; the gradient itself is left as it is.
+    /// - Precondition: `stride ≥ width`; `dst` overlaps neither input.
+    public static func backward(
+        into dst: UnsafeMutablePointer<Float>, stride: Int, gradient: UnsafePointer<Float>,
+        out: UnsafePointer<Float>, rows: Int, width: Int
+    ) {
+        precondition(stride >= width, "rows of \(width) values cannot be \(stride) apart")
+        mnist_nce_relu_backward_rows_f32(dst, stride, gradient, out, rows, width)
+    }
+
     /// Plain-loop `forward`.
     public static func referenceForward<T: NetworkScalar>(_ x: UnsafeMutablePointer<T>, count: Int) {
         for i in 0..<count { x[i] = x[i] > 0 ? x[i] : 0 }

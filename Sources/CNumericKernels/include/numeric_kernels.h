@@ -123,6 +123,13 @@ void mnist_nce_relu_forward_inplace_f32(float *x, ptrdiff_t count);
 /// The buffers must not overlap.
 void mnist_nce_relu_backward_inplace_f32(float *restrict gradient, const float *restrict out, ptrdiff_t count);
 
+/// The rectifier's backward pass into other rows: dst[r · dst_stride + i] =
+/// out[r · width + i] > 0 ? gradient[r · width + i] : 0 for r < rows and
+/// i < width (dst_stride ≥ width). dst must not overlap the other buffers.
+void mnist_nce_relu_backward_rows_f32(
+    float *restrict dst, ptrdiff_t dst_stride, const float *restrict gradient, const float *restrict out,
+    ptrdiff_t rows, ptrdiff_t width);
+
 /// Dropout's mask applied: out[i] = mask[i] == 0 ? 0 : inp[i] · mask[i] for
 /// i < count (dropped units are +0 whatever the input). out may be inp.
 void mnist_nce_dropout_apply_f32(float *out, const float *inp, const float *mask, ptrdiff_t count);
@@ -165,6 +172,10 @@ void mnist_nce_class_rows_weight_gradient_f32(
     float *restrict dweights, float *restrict dbiases, const float *gradients, const float *inputs,
     const int32_t *classes, ptrdiff_t dim, ptrdiff_t width, ptrdiff_t batch, ptrdiff_t column_begin,
     ptrdiff_t column_end);
+
+/// Asks the processor to bring rows rows[0 ..< count] of a row-major array
+/// (row r at base + r · row_bytes) into the cache; changes no memory.
+void mnist_nce_prefetch_rows(const void *base, ptrdiff_t row_bytes, const int32_t *rows, ptrdiff_t count);
 
 /// Processors this process may run on (its CPU affinity mask), at least 1.
 int mnist_nce_available_cores(void);
