@@ -24,6 +24,15 @@ extension Checkpoint {
         return (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
+    /// The names of `trainingRecords`' tensors, in order, without copying
+    /// their values.
+    var trainingTensorNames: [String] {
+        let layout = network.parameters.layout
+        return configuration.optimizerStateNames.flatMap { buffer in
+            layout.entries.map { Self.trainingTensorName(buffer: buffer, parameter: $0.name) }
+        }
+    }
+
     /// The optimiser's buffers as tensors, buffer by buffer, each in the
     /// parameters' layout order.
     func trainingRecords(_ training: TrainingSnapshot) -> [TensorRecord] {

@@ -114,7 +114,7 @@ public struct Checkpoint {
         if let dataSource { m.merge(dataSource.metadata) { $1 } }
         if let training {
             m[TrainingKey.state] = Self.json(training.state.fields)
-            m[TrainingKey.tensors] = trainingRecords(training).map(\.name).joined(separator: ",")
+            m[TrainingKey.tensors] = trainingTensorNames.joined(separator: ",")
         }
         return m
     }
