@@ -154,4 +154,49 @@ final class NetworkKernelTests: XCTestCase {
         }
         XCTAssertEqual(results[1].gradients.map(\.bitPattern), results[2].gradients.map(\.bitPattern), "thread count must not change bits")
     }
+
+    /// The full output layer on the pool (row and column groups) gives the
+    /// bits of the losses' reference loops (`DenseLogits`), forward and
+    /// backward, for any thread count.
+    func testOutputLayerMatchesTheReferenceLoopsBitForBit() throws {
+        let (hidden, classes, batch) = (200, 10, 37)
+        let configuration = ModelConfiguration(inputSize: 784, hiddenUnits: hidden, classCount: classes)
+        var rng = SeededGenerator(seed: 12)
+        // ReLU-like embeddings (a third zero) and gradients with exact zeros.
+        let embed: [Float] = (0..<(batch * hidden)).map { _ in max(0, Float(rng.nextUnitInterval()) - 0.33) }
+        let dLogits: [Float] = (0..<(batch * classes)).map { $0 % 9 == 4 ? 0 : Float(rng.nextUnitInterval() - 0.5) }
+        let weight: [Float] = (0..<(classes * hidden)).map { _ in Float(rng.nextUnitInterval() - 0.5) }
+        let bias: [Float] = (0..<classes).map { _ in Float(rng.nextUnitInterval() - 0.5) }
+
+        var logits = [Float](repeating: 0, count: batch * classes)
+        DenseLogits.forward(
+            logits: &logits, inputs: embed, weights: weight, biases: bias, batch: batch, dim: hidden, classCount: classes)
+        var dEmbed = [Float](repeating: 0, count: batch * hidden)
+        var dWeight = [Float](repeating: 0, count: classes * hidden)
+        var dBias = [Float](repeating: 0, count: classes)
+        DenseLogits.backward(
+            dInputs: &dEmbed, dWeights: &dWeight, dBiases: &dBias, dLogits: dLogits, inputs: embed, weights: weight,
+            batch: batch, dim: hidden, classCount: classes)
+
+        for threads in [1, 2, 3] {
+            let network = Network<Float>(configuration: configuration, maxBatch: batch, hiddenKernel: .sparse, threads: threads)
+            network.parameters.set(network.outputWeight, to: weight)
+            network.parameters.set(network.outputBias, to: bias)
+            network.embed.update(from: embed, count: embed.count)
+            network.logitsGradient.update(from: dLogits, count: dLogits.count)
+            network.gradients.zero()
+            network.logitsForward(batch: batch)
+            network.logitsBackward(batch: batch)
+            let found = Array(UnsafeBufferPointer(start: network.logits, count: batch * classes))
+            XCTAssertEqual(found.map(\.bitPattern), logits.map(\.bitPattern), "logits, \(threads) threads")
+            let foundEmbed = Array(UnsafeBufferPointer(start: network.embedGradient, count: batch * hidden))
+            XCTAssertEqual(foundEmbed.map(\.bitPattern), dEmbed.map(\.bitPattern), "embed gradient, \(threads) threads")
+            XCTAssertEqual(
+                network.gradients.values(network.outputWeight).map(\.bitPattern), dWeight.map(\.bitPattern),
+                "W gradient, \(threads) threads")
+            XCTAssertEqual(
+                network.gradients.values(network.outputBias).map(\.bitPattern), dBias.map(\.bitPattern),
+                "b gradient, \(threads) threads")
+        }
+    }
 }

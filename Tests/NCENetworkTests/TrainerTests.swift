@@ -101,23 +101,28 @@ final class TrainerTests: XCTestCase {
 
     /// The thread count changes how the work is shared, never the result:
     /// the same seed gives the same parameters, bit for bit, on 1 to 8
-    /// threads (more threads than this machine may have cores).
+    /// threads (more threads than this machine may have cores). Softmax
+    /// runs its full output layer on the pool, in groups of 16 rows (a
+    /// batch of 40 makes three, the last partial) and of 128 columns.
     func testThreadCountDoesNotChangeTheParameters() throws {
         let data = try bundledSubset(train: 600, validation: 100, test: 100)
-        let folder = try makeTemporaryFolder(for: self)
-        var parameters: [[UInt32]] = []
-        for threads in [1, 2, 3, 8] {
-            var configuration = smallConfiguration(loss: .nce, numSampled: 2, seed: 9)
-            // The default width: several column tiles in the sparse kernels.
-            configuration.model.hiddenUnits = 1024
-            configuration.epochs = 1
-            configuration.threads = threads
-            let path = "\(folder)/\(threads).safetensors"
-            _ = try TrainingRun(configuration: configuration, checkpointPath: path).run(data: data)
-            parameters.append(try Checkpoint.load(path: path).network.parameters.allValues().map(\.bitPattern))
-        }
-        for (index, threads) in [2, 3, 8].enumerated() {
-            XCTAssertTrue(parameters[index + 1] == parameters[0], "\(threads) threads against 1")
+        for (loss, batchSize) in [(LossKind.nce, 16), (.softmax, 40)] {
+            let folder = try makeTemporaryFolder(for: self)
+            var parameters: [[UInt32]] = []
+            for threads in [1, 2, 3, 8] {
+                var configuration = smallConfiguration(loss: loss, numSampled: 2, seed: 9)
+                // The default width: several column tiles in the sparse kernels.
+                configuration.model.hiddenUnits = 1024
+                configuration.epochs = 1
+                configuration.batchSize = batchSize
+                configuration.threads = threads
+                let path = "\(folder)/\(threads).safetensors"
+                _ = try TrainingRun(configuration: configuration, checkpointPath: path).run(data: data)
+                parameters.append(try Checkpoint.load(path: path).network.parameters.allValues().map(\.bitPattern))
+            }
+            for (index, threads) in [2, 3, 8].enumerated() {
+                XCTAssertTrue(parameters[index + 1] == parameters[0], "\(loss): \(threads) threads against 1")
+            }
         }
     }
 
