@@ -22,8 +22,8 @@ enum OutputLayer {
             return
         }
         var arguments = Arguments(
-            backward: false, logits: floats(logits), embed: floats(embed), weight: floats(weight), bias: floats(bias),
-            batch: batch, hidden: hidden, classes: classes)
+            backward: false, logits: floats(logits), embed: readOnly(embed), weight: readOnly(weight),
+            bias: floats(bias), batch: batch, hidden: hidden, classes: classes)
         run(&arguments, pool: pool)
     }
 
@@ -45,7 +45,7 @@ enum OutputLayer {
             return
         }
         var arguments = Arguments(
-            backward: true, logits: floats(logitsGradient), embed: floats(embed), weight: floats(weight),
+            backward: true, logits: floats(logitsGradient), embed: readOnly(embed), weight: readOnly(weight),
             bias: floats(dBias), batch: batch, hidden: hidden, classes: classes)
         arguments.embedGradient = floats(embedGradient)
         arguments.dWeight = floats(dWeight)
@@ -68,7 +68,7 @@ enum OutputLayer {
         let backward: Bool
         /// The logits (forward) or their gradient (backward).
         let logits: UnsafeMutablePointer<Float>
-        let embed, weight: UnsafeMutablePointer<Float>
+        let embed, weight: UnsafePointer<Float>
         /// The bias (forward) or its gradient (backward).
         let bias: UnsafeMutablePointer<Float>
         let batch, hidden, classes: Int
@@ -118,7 +118,13 @@ enum OutputLayer {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 
+    /// The logits' gradient is only read by the backward pass, but shares
+    /// the field the forward pass writes.
     private static func floats<T>(_ p: UnsafePointer<T>) -> UnsafeMutablePointer<Float> {
-        UnsafeMutablePointer(mutating: UnsafeRawPointer(p).assumingMemoryBound(to: Float.self))
+        UnsafeMutablePointer(mutating: readOnly(p))
+    }
+
+    private static func readOnly<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 }

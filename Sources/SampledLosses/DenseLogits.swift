@@ -1,6 +1,8 @@
 /// Plain reference loops for a dense output layer, logits = X·Wᵀ + b, and its
-/// backward pass. They are the ground truth the BLAS path is compared with and
-/// the fallback of the loss benchmark; they are not tuned.
+/// backward pass. They are the ground truth the loss benchmark's BLAS path is
+/// compared with (and its fallback), and give the bits the network's output
+/// layer (``ClassRowProducts`` over every class) must reproduce; they are
+/// not tuned.
 public enum DenseLogits {
     /// Writes logits[b,c] = X[b]·W[c] + bias[c].
     // inputs (B,D), weights (C,D), biases (C) -> logits (B,C)
