@@ -82,9 +82,9 @@ enum OutputLayer {
         func runPart(_ part: Int) {
             if part < rowParts {
                 let rows = part * OutputLayer.rowGroup..<min(batch, (part + 1) * OutputLayer.rowGroup)
-                if let embedGradient {
+                if backward {
                     ClassRowProducts.inputGradient(
-                        dInputs: embedGradient, gradients: logits, weights: weight, classes: nil, dim: hidden,
+                        dInputs: embedGradient!, gradients: logits, weights: weight, classes: nil, dim: hidden,
                         width: classes, rows: rows)
                 } else {
                     OutputLayer.forwardRows(

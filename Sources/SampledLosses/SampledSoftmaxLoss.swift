@@ -10,7 +10,8 @@ import RealModule
 ///
 /// Scratch for `maxBatch` rows is allocated once at creation; `forward` and
 /// `backward` allocate nothing. Call `backward` after the `forward` of the
-/// same batch, with the same labels and sample.
+/// same batch, with the same labels and sample: it back-propagates through
+/// the classes that `forward` recorded.
 public struct SampledSoftmaxLoss<T: Real & BinaryFloatingPoint> {
     @usableFromInline var logits: SampledLogits<T>
     /// log Σ exp of each row's logits in the last forward pass.
