@@ -34,7 +34,13 @@ public final class Network<T: NetworkScalar> {
     /// The current batch's non-zero dense-layer inputs (pixels or pooled
     /// features), when the dense layer runs the sparse kernel (Float
     /// networks only); nil for BLAS.
-    let sparseInput: SparseInputBatch?
+    private(set) var sparseInput: SparseInputBatch?
+    /// A second listing, which `prepareDenseInput` fills with a later batch
+    /// while `sparseInput` is still in use; nil unless `listsInputAhead`.
+    private var preparedSparseInput: SparseInputBatch?
+    /// Whether `sparseInput` already holds the batch the next dense forward
+    /// pass reads (set by `usePreparedDenseInput`).
+    private var inputListed = false
     /// (maxBatch, `SparseInputDense.paddedRowStride`): the hidden layer's
     /// output gradient, rows padded, that the fused sparse kernel reads;
     /// nil without `sparseInput`.
@@ -65,6 +71,8 @@ public final class Network<T: NetworkScalar> {
         self.maxBatch = maxBatch
         pool = WorkerPool(threads: max(1, threads))
         sparseInput = hiddenKernel == .sparse && T.self == Float.self
+            ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
+        preparedSparseInput = sparseInput != nil && configuration.kind == .mlp
             ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
         paddedHiddenGradient = sparseInput == nil
             ? nil
@@ -170,6 +178,32 @@ public final class Network<T: NetworkScalar> {
         }
     }
 
+    /// Whether the dense layer's input can be listed ahead with
+    /// `prepareDenseInput`: the MLP (whose dense input is the pixels) on the
+    /// sparse kernel.
+    public var listsInputAhead: Bool { preparedSparseInput != nil }
+
+    /// Lists the non-zeros of `x`, the input of a later batch, into the
+    /// spare listing, leaving the current batch's as it is (so it may run
+    /// on another thread during the loss). `usePreparedDenseInput` makes
+    /// it the one the next `denseForward` reads.
+    ///
+    /// - Precondition: `listsInputAhead`, `0 <= batch <= maxBatch`.
+    public func prepareDenseInput(_ x: UnsafePointer<T>, batch: Int) {
+        guard let preparedSparseInput else { preconditionFailure("this network does not list its input ahead") }
+        preparedSparseInput.load(Self.floats(x), batch: batch)
+    }
+
+    /// Makes the listing `prepareDenseInput` filled the current one: the
+    /// next `denseForward` uses it instead of listing its input, which
+    /// must be the same values that were prepared.
+    public func usePreparedDenseInput() {
+        guard let prepared = preparedSparseInput else { preconditionFailure("this network does not list its input ahead") }
+        preparedSparseInput = sparseInput
+        sparseInput = prepared
+        inputListed = true
+    }
+
     /// `embed = relu(input · W1 + b1)`, without dropout.
     public func denseForward(_ input: UnsafePointer<T>, batch: Int) {
         droppedOut = false
@@ -177,7 +211,10 @@ public final class Network<T: NetworkScalar> {
         if let sparseInput {
             // Workers wake while the batch is listed.
             pool.wake()
-            sparseInput.load(Self.floats(input), batch: batch)
+            if !inputListed || sparseInput.batch != batch {
+                sparseInput.load(Self.floats(input), batch: batch)
+            }
+            inputListed = false
             // The rectifier is applied as each value is finished.
             SparseInputDense.forward(
                 out: Self.mutableFloats(embed), weight: Self.floats(parameters.pointer(hiddenWeight)),

@@ -65,6 +65,12 @@ public final class Trainer {
     /// The last completed epoch's validation accuracy and mean loss.
     public private(set) var lastValidationAccuracy: Double?
     public private(set) var lastEpochLoss: Double?
+    /// The concurrent loss job's inputs, set before it runs: the batch's
+    /// rows and the batch to prepare (see `step`).
+    private var concurrentRows = 0, concurrentNextBatch = 0
+    /// Its results, which only the loss part writes.
+    private var concurrentLoss: Float = .nan
+    private var concurrentError: SampledLossError?
 
     /// Builds the network, initialises it from the seed and prepares every
     /// buffer.
@@ -124,8 +130,20 @@ public final class Trainer {
 
     /// One training step on batch `index` of the current order; returns the
     /// batch's mean loss. `finished` is told as each phase ends (profiling).
+    ///
+    /// When the loss leaves the worker pool free (the sampled losses) and
+    /// the MLP lists its input, the next batch of the epoch is loaded and
+    /// listed on the pool's second thread while the loss runs; the next
+    /// step then starts from it. Nothing else changes: the batch and its
+    /// listing are the same values either way.
     func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
-        let rows = batches.load(batch: index)
+        let rows: Int
+        if let prepared = batches.usePrepared(batch: index) {
+            rows = prepared
+            network.usePreparedDenseInput()
+        } else {
+            rows = batches.load(batch: index)
+        }
         finished(.loadBatch)
         let input = network.trunkForward(batches.pixels, batch: rows)
         finished(.trunkForward)
@@ -133,10 +151,21 @@ public final class Trainer {
         network.zeroAccumulatedGradients()
         finished(.hiddenForward)
         let loss: Float
-        do {
-            loss = try head.forwardBackward(network: network, labels: batches.labels, batch: rows, using: &negatives)
-        } catch {
-            throw .lossFailed(error.description)
+        if preparesNextBatchDuringLoss, index + 1 < batches.batchesPerEpoch {
+            concurrentRows = rows
+            concurrentNextBatch = index + 1
+            concurrentLoss = .nan
+            concurrentError = nil
+            network.pool.run(parts: 2, context: Unmanaged.passUnretained(self).toOpaque(), body: concurrentLossPart)
+            if let concurrentError { throw .lossFailed(concurrentError.description) }
+            loss = concurrentLoss
+        } else {
+            do {
+                loss = try head.forwardBackward(
+                    network: network, labels: batches.labels, batch: rows, using: &negatives)
+            } catch {
+                throw .lossFailed(error.description)
+            }
         }
         finished(.loss)
         let rate = configuration.schedule.rate(
@@ -154,6 +183,33 @@ public final class Trainer {
         imagesTrained += rows
         finished(.update)
         return loss
+    }
+
+    /// Whether steps load and list the next batch during the loss, on the
+    /// pool's second thread: with the sampled losses (softmax runs its
+    /// output layer on the pool), the MLP on the sparse kernel (the CNN's
+    /// dense input comes from its trunk), and more than one thread.
+    public var preparesNextBatchDuringLoss: Bool {
+        configuration.loss != .softmax && network.listsInputAhead && network.pool.threads > 1
+    }
+
+    /// The loss and the next batch's preparation, run as the two parts of
+    /// one pool job (on whichever threads claim them; one thread may run
+    /// both). The parts write disjoint memory: the loss the network's
+    /// gradients and the negatives' stream, the preparation the spare batch
+    /// buffers and listing.
+    fileprivate func runConcurrentPart(_ part: Int) {
+        if part == 0 {
+            do {
+                concurrentLoss = try head.forwardBackward(
+                    network: network, labels: batches.labels, batch: concurrentRows, using: &negatives)
+            } catch {
+                concurrentError = error
+            }
+        } else {
+            let rows = batches.prepare(batch: concurrentNextBatch)
+            network.prepareDenseInput(batches.preparedPixels, batch: rows)
+        }
     }
 
     /// Runs `steps` training steps (cycling through the epoch's batches) and
@@ -320,4 +376,9 @@ extension Duration {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) * 1e-18
     }
+}
+
+/// A pool part of `Trainer.runConcurrentPart`; the context is the trainer.
+private func concurrentLossPart(_ context: UnsafeMutableRawPointer?, _ part: Int32) {
+    Unmanaged<Trainer>.fromOpaque(context!).takeUnretainedValue().runConcurrentPart(Int(part))
 }

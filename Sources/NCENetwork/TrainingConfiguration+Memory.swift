@@ -20,8 +20,9 @@ extension TrainingConfiguration {
             batch * (3 * hidden + 3 * classes),
             // the batch's pixels as floats, and the sparse kernel's row and
             // column copies of the dense layer's input (an index and a value
-            // per entry, twice)
-            batch * Double(m.inputSize) + 4 * batch * Double(m.denseInputs),
+            // per entry, twice); all of it again for the next batch, which
+            // the MLP prepares during the loss
+            2 * (batch * Double(m.inputSize) + 4 * batch * Double(m.denseInputs)),
         ]
         let bytes = 4 * values.reduce(0, +) + Double(Self.runtimeAllowance)
         return bytes < 9e18 ? Int(bytes) : Int.max

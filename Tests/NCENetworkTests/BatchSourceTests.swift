@@ -39,4 +39,40 @@ final class BatchSourceTests: XCTestCase {
             XCTAssertEqual(Int(a.labels[row]), image % 10)
         }
     }
+
+    /// A batch prepared in the spare buffers holds what loading it gives,
+    /// leaves the current batch alone until it is used, and is dropped by
+    /// a shuffle or a plain load.
+    func testAPreparedBatchEqualsALoadedOneAndLeavesTheCurrentOneAlone() throws {
+        let images = try makeImages(count: 22)
+        let source = BatchSource<Float>(images: images, maxBatch: 8)
+        let reference = BatchSource<Float>(images: images, maxBatch: 8)
+        var rngA = SeededGenerator(seed: 3), rngB = SeededGenerator(seed: 3)
+        source.shuffle(using: &rngA)
+        reference.shuffle(using: &rngB)
+        func contents(_ s: BatchSource<Float>, rows: Int) -> ([Float], [Int32]) {
+            (Array(UnsafeBufferPointer(start: s.pixels, count: rows * 4)),
+             Array(UnsafeBufferPointer(start: s.labels, count: rows)))
+        }
+        XCTAssertEqual(source.load(batch: 0), 8)
+        let current = contents(source, rows: 8)
+        XCTAssertEqual(source.prepare(batch: 2), 6, "the last batch is partial")
+        XCTAssertEqual(source.preparedBatch, 2)
+        XCTAssertTrue(contents(source, rows: 8) == current, "preparing must not touch the current batch")
+        XCTAssertNil(source.usePrepared(batch: 1), "only the prepared batch can be used")
+        XCTAssertTrue(contents(source, rows: 8) == current)
+        XCTAssertEqual(source.usePrepared(batch: 2), 6)
+        XCTAssertNil(source.preparedBatch)
+        reference.load(batch: 2)
+        XCTAssertTrue(contents(source, rows: 6) == contents(reference, rows: 6))
+        XCTAssertNotEqual(contents(source, rows: 6).1, Array(current.1.prefix(6)))
+        // A prepared batch does not survive a new order or a plain load.
+        source.prepare(batch: 1)
+        source.shuffle(using: &rngA)
+        XCTAssertNil(source.preparedBatch)
+        XCTAssertNil(source.usePrepared(batch: 1))
+        source.prepare(batch: 1)
+        source.load(batch: 0)
+        XCTAssertNil(source.usePrepared(batch: 1))
+    }
 }

@@ -155,6 +155,52 @@ final class NetworkKernelTests: XCTestCase {
         XCTAssertEqual(results[1].gradients.map(\.bitPattern), results[2].gradients.map(\.bitPattern), "thread count must not change bits")
     }
 
+    /// A batch listed ahead (during the previous step's loss) gives the
+    /// embedding that listing it in the forward pass gives, bit for bit,
+    /// and listing it leaves the current batch's listing, which the
+    /// backward pass reads, as it was.
+    func testInputListedAheadGivesTheSameEmbedAndGradients() throws {
+        let configuration = ModelConfiguration(inputSize: 784, hiddenUnits: 256, classCount: 10)
+        let batch = 12
+        var rng = SeededGenerator(seed: 8)
+        func input() -> [Float] {
+            (0..<(batch * 784)).map { _ in rng.nextUnitInterval() < 0.2 ? Float(rng.nextUnitInterval()) : 0 }
+        }
+        let first = input(), second = input()
+        func network() -> Network<Float> {
+            var initRNG = SeededGenerator(seed: 2)
+            let network = Network<Float>(configuration: configuration, maxBatch: batch, hiddenKernel: .sparse, threads: 2)
+            network.initialize(using: &initRNG)
+            return network
+        }
+        func embed(_ network: Network<Float>) -> [UInt32] {
+            Array(UnsafeBufferPointer(start: network.embed, count: batch * 256)).map(\.bitPattern)
+        }
+        func weightGradient(_ network: Network<Float>, _ x: [Float]) -> [UInt32] {
+            network.gradients.zero()
+            for i in 0..<(batch * 256) { network.embedGradient[i] = Float(i % 7) - 3 }
+            network.denseBackward(x, batch: batch)
+            return network.gradients.allValues().map(\.bitPattern)
+        }
+        let plain = network(), ahead = network()
+        XCTAssertTrue(ahead.listsInputAhead)
+        plain.denseForward(first, batch: batch)
+        let plainFirstGradient = weightGradient(plain, first)
+        plain.denseForward(second, batch: batch)
+        ahead.denseForward(first, batch: batch)
+        ahead.prepareDenseInput(second, batch: batch)
+        XCTAssertEqual(weightGradient(ahead, first), plainFirstGradient, "the current listing must be untouched")
+        ahead.usePreparedDenseInput()
+        // The prepared listing is what the pass reads: its input argument
+        // is not listed again.
+        let zeros = [Float](repeating: 0, count: batch * 784)
+        ahead.denseForward(zeros, batch: batch)
+        XCTAssertEqual(embed(ahead), embed(plain))
+        // Only once: the next pass lists its input.
+        ahead.denseForward(zeros, batch: batch)
+        XCTAssertNotEqual(embed(ahead), embed(plain))
+    }
+
     /// The full output layer on the pool (row and column groups) gives the
     /// bits of the losses' reference loops (`DenseLogits`), forward and
     /// backward, for any thread count.

@@ -126,6 +126,24 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// The steps that load and list the next batch during the loss are
+    /// the ones `testThreadCountDoesNotChangeTheParameters` compares with
+    /// one thread, where nothing runs beside the loss.
+    func testTheNextBatchIsPreparedDuringSampledLossesOnSeveralThreads() throws {
+        let data = try bundledSubset(train: 100, validation: 20, test: 20)
+        func prepares(_ loss: LossKind, threads: Int, kind: ModelKind = .mlp) throws -> Bool {
+            var configuration = smallConfiguration(loss: loss, numSampled: 2)
+            configuration.threads = threads
+            configuration.model = ModelConfiguration(kind: kind, hiddenUnits: 32)
+            return try Trainer(configuration: configuration, data: data).preparesNextBatchDuringLoss
+        }
+        XCTAssertTrue(try prepares(.nce, threads: 2))
+        XCTAssertTrue(try prepares(.sampledSoftmax, threads: 3))
+        XCTAssertFalse(try prepares(.nce, threads: 1))
+        XCTAssertFalse(try prepares(.softmax, threads: 2))
+        XCTAssertFalse(try prepares(.nce, threads: 2, kind: .cnn))
+    }
+
     func testDefaultThreadsAreTheAvailableCores() {
         let cores = TrainingConfiguration.availableCores
         XCTAssertTrue(TrainingConfiguration.threadRange.contains(cores))
