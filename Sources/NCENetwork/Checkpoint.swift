@@ -122,7 +122,21 @@ public struct Checkpoint {
     /// Writes the checkpoint to `path` atomically: a temporary file in the
     /// same folder, flushed, then renamed over `path`. A failure leaves any
     /// existing file at `path` as it was.
+    ///
+    /// On little-endian processors the tensors are written straight from
+    /// the parameter arena and the training state's buffers, which hold
+    /// their safetensors bytes already; elsewhere they are encoded first.
+    /// Both give the same file.
     public func save(to path: String, createDirectories: Bool = true) throws(CheckpointError) {
+        #if _endian(little)
+        try saveViews(to: path, createDirectories: createDirectories)
+        #else
+        try saveRecords(to: path, createDirectories: createDirectories)
+        #endif
+    }
+
+    /// `save`, encoding every tensor into a record first.
+    func saveRecords(to path: String, createDirectories: Bool = true) throws(CheckpointError) {
         let parameters = network.parameters
         var records = parameters.layout.entries.map {
             TensorRecord(name: $0.name, shape: $0.shape, floats: parameters.values($0))
@@ -132,6 +146,57 @@ public struct Checkpoint {
             try SafeTensorsFile.write(records, metadata: metadata, to: path, createDirectories: createDirectories)
         } catch {
             throw CheckpointError(error)
+        }
+    }
+
+    /// `save` from views of the parameters' and training state's memory,
+    /// whose bytes are the files' on a little-endian processor.
+    func saveViews(to path: String, createDirectories: Bool = true) throws(CheckpointError) {
+        let parameters = network.parameters
+        let layout = parameters.layout
+        func view(_ name: String, _ entry: ParameterLayout.Entry, _ start: UnsafePointer<Float>) -> TensorView {
+            TensorView(
+                name: name, dtype: .f32, shape: entry.shape,
+                bytes: UnsafeRawBufferPointer(start: start + entry.offset, count: entry.count * 4))
+        }
+        let parameterViews = layout.entries.map { view($0.name, $0, parameters.base) }
+        let buffers = training.map { training in
+            configuration.optimizerStateNames.map { training.optimizerBuffers[$0] ?? [] }
+        } ?? []
+        let names = configuration.optimizerStateNames
+        let result = Self.withFloatBuffers(buffers) { buffers in
+            var views = parameterViews
+            for (buffer, values) in zip(names, buffers) {
+                for entry in layout.entries {
+                    let name = Self.trainingTensorName(buffer: buffer, parameter: entry.name)
+                    if let start = values.baseAddress, values.count == layout.totalCount {
+                        views.append(view(name, entry, start))
+                    } else {
+                        // A missing buffer: the writer refuses the empty tensor.
+                        views.append(TensorView(name: name, dtype: .f32, shape: entry.shape, bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
+                    }
+                }
+            }
+            return Result { () throws(SafeTensorsError) in
+                try SafeTensorsFile.write(views, metadata: metadata, to: path, createDirectories: createDirectories)
+            }
+        }
+        do {
+            try result.get()
+        } catch {
+            throw CheckpointError(error)
+        }
+    }
+
+    /// Calls `body` with pointers to the elements of every array in
+    /// `arrays`, valid for the call.
+    private static func withFloatBuffers<R>(
+        _ arrays: [[Float]], from index: Int = 0, gathered: [UnsafeBufferPointer<Float>] = [],
+        _ body: ([UnsafeBufferPointer<Float>]) -> R
+    ) -> R {
+        guard index < arrays.count else { return body(gathered) }
+        return arrays[index].withUnsafeBufferPointer { buffer in
+            withFloatBuffers(arrays, from: index + 1, gathered: gathered + [buffer], body)
         }
     }
 

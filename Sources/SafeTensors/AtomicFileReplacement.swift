@@ -43,6 +43,20 @@ enum AtomicFileReplacement {
     static func replace(
         _ path: String, with bytes: [UInt8], createDirectories: Bool, failingAt failure: Stage? = nil
     ) throws(SafeTensorsError) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(SafeTensorsError) in
+                try replace(path, writing: [raw], createDirectories: createDirectories, failingAt: failure)
+            }
+        }
+        try result.get()
+    }
+
+    /// `replace(_:with:createDirectories:failingAt:)` for a file whose
+    /// contents are `chunks`, one after the other.
+    static func replace(
+        _ path: String, writing chunks: [UnsafeRawBufferPointer], createDirectories: Bool,
+        failingAt failure: Stage? = nil
+    ) throws(SafeTensorsError) {
         let (directory, fileName) = try split(path)
         try prepareDirectory(directory, for: path, create: createDirectories)
 
@@ -81,7 +95,9 @@ enum AtomicFileReplacement {
             guard fchmod(descriptor, mode) == 0 else {
                 throw FileDescriptorIO.ioError(path: path, location: location, expected: "permissions set")
             }
-            try FileDescriptorIO.writeAll(descriptor, bytes, path: path, location: location)
+            for chunk in chunks {
+                try FileDescriptorIO.writeAll(descriptor, chunk, path: path, location: location)
+            }
             if failure == .afterWrite { throw injected(path: path, location: location) }
             guard fsync(descriptor) == 0 else {
                 throw FileDescriptorIO.ioError(path: path, location: location, expected: "data flushed to disk")

@@ -52,27 +52,18 @@ enum FileDescriptorIO {
 
     /// Writes all of `bytes`, continuing after partial writes.
     static func writeAll(
-        _ descriptor: Int32, _ bytes: [UInt8], path: String, location: String
+        _ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String, location: String
     ) throws(SafeTensorsError) {
-        // The closure reports a failing errno rather than throwing, because
-        // withUnsafeBytes does not forward typed throws.
-        let failure: Int32? = bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                guard let base = raw.baseAddress else { break }
-                let count = write(descriptor, base + written, raw.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += count
+        var written = 0
+        while written < bytes.count, let base = bytes.baseAddress {
+            let count = write(descriptor, base + written, bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SafeTensorsError(
+                    kind: .io, path: path, location: location,
+                    expected: "all \(bytes.count) bytes written", found: describe(errno: errno))
             }
-            return nil
-        }
-        if let failure {
-            throw SafeTensorsError(
-                kind: .io, path: path, location: location,
-                expected: "all \(bytes.count) bytes written", found: describe(errno: failure))
+            written += count
         }
     }
 }

@@ -16,6 +16,30 @@ extension SafeTensorsFile {
     public static func encode(
         _ tensors: [TensorRecord], metadata: [String: String], path: String = "<memory>"
     ) throws(SafeTensorsError) -> [UInt8] {
+        var bytes = try header(
+            for: tensors.map { TensorEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape, byteCount: $0.data.count) },
+            metadata: metadata, path: path)
+        bytes.reserveCapacity(bytes.count + tensors.reduce(0) { $0 + $1.data.count })
+        for tensor in tensors {
+            bytes.append(contentsOf: tensor.data)
+        }
+        return bytes
+    }
+
+    /// What the header says of one tensor.
+    struct TensorEntry {
+        var name: String
+        var dtype: DType
+        var shape: [Int]
+        var byteCount: Int
+    }
+
+    /// The file's bytes before the tensors' data: the header-length prefix
+    /// and the padded JSON header of ``encode(_:metadata:path:)``, for
+    /// tensors of the given sizes laid out in order.
+    static func header(
+        for tensors: [TensorEntry], metadata: [String: String], path: String
+    ) throws(SafeTensorsError) -> [UInt8] {
         var json: [UInt8] = []
         json.append(UInt8(ascii: "{"))
         var needsComma = false
@@ -36,14 +60,14 @@ extension SafeTensorsFile {
         var names: Set<String> = []
         var offset = 0
         for tensor in tensors {
-            try checkRecord(tensor, names: &names, path: path)
+            try checkEntry(tensor, names: &names, path: path)
             if needsComma { json.append(UInt8(ascii: ",")) }
             needsComma = true
             appendJSONString(tensor.name, to: &json)
             json.append(contentsOf: Array(":{\"dtype\":".utf8))
             appendJSONString(tensor.dtype.rawValue, to: &json)
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            let end = offset + tensor.data.count
+            let end = offset + tensor.byteCount
             json.append(contentsOf: Array(",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}".utf8))
             offset = end
         }
@@ -58,20 +82,17 @@ extension SafeTensorsFile {
         json.append(contentsOf: repeatElement(UInt8(ascii: " "), count: paddedLength - json.count))
 
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(prefixLength + paddedLength + offset)
+        bytes.reserveCapacity(prefixLength + paddedLength)
         for shift in stride(from: 0, to: 64, by: 8) {
             bytes.append(UInt8(truncatingIfNeeded: UInt64(paddedLength) >> UInt64(shift)))
         }
         bytes.append(contentsOf: json)
-        for tensor in tensors {
-            bytes.append(contentsOf: tensor.data)
-        }
         return bytes
     }
 
-    /// Checks one record for ``encode(_:metadata:path:)`` and records its name.
-    private static func checkRecord(
-        _ tensor: TensorRecord, names: inout Set<String>, path: String
+    /// Checks one tensor for ``encode(_:metadata:path:)`` and records its name.
+    private static func checkEntry(
+        _ tensor: TensorEntry, names: inout Set<String>, path: String
     ) throws(SafeTensorsError) {
         let location = "tensor \(tensor.name.debugDescription)"
         guard !tensor.name.isEmpty, tensor.name != metadataKey else {
@@ -91,11 +112,11 @@ extension SafeTensorsFile {
                 expected: "non-negative dimensions whose byte size fits in 64 bits",
                 found: "\(tensor.shape)")
         }
-        guard byteCount == tensor.data.count else {
+        guard byteCount == tensor.byteCount else {
             throw SafeTensorsError(
                 kind: .invalidInput, path: path, location: "\(location), data",
                 expected: "\(byteCount) bytes for shape \(tensor.shape) of \(tensor.dtype.rawValue)",
-                found: "\(tensor.data.count) bytes")
+                found: "\(tensor.byteCount) bytes")
         }
     }
 

@@ -33,4 +33,34 @@ extension SafeTensorsFile {
         try AtomicFileReplacement.replace(
             path, with: bytes, createDirectories: createDirectories, failingAt: stage)
     }
+
+    /// Writes `tensors` (in the given order) and `metadata` to `path` as
+    /// ``write(_:metadata:to:createDirectories:)`` does for records, the
+    /// same bytes for the same contents, but straight from the views'
+    /// memory: the file's image is never assembled in memory.
+    public static func write(
+        _ tensors: [TensorView], metadata: [String: String], to path: String,
+        createDirectories: Bool = false
+    ) throws(SafeTensorsError) {
+        try write(tensors, metadata: metadata, to: path, createDirectories: createDirectories, failingAt: nil)
+    }
+
+    /// The views' ``write(_:metadata:to:createDirectories:)`` with a
+    /// failure injected at `stage`, for testing the clean-up.
+    static func write(
+        _ tensors: [TensorView], metadata: [String: String], to path: String,
+        createDirectories: Bool, failingAt stage: AtomicFileReplacement.Stage?
+    ) throws(SafeTensorsError) {
+        let header = try header(
+            for: tensors.map { TensorEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape, byteCount: $0.bytes.count) },
+            metadata: metadata, path: path)
+        let result = header.withUnsafeBytes { raw in
+            Result { () throws(SafeTensorsError) in
+                try AtomicFileReplacement.replace(
+                    path, writing: [raw] + tensors.map(\.bytes), createDirectories: createDirectories,
+                    failingAt: stage)
+            }
+        }
+        try result.get()
+    }
 }

@@ -132,4 +132,68 @@ final class SafeTensorsFileWritingTests: XCTestCase {
         XCTAssertEqual(try contents(path), before)
         XCTAssertEqual(try directory.contents(), ["model.safetensors"])
     }
+
+    /// Calls `body` with views of `records`' data (valid for the call).
+    private func withViews<R>(
+        _ records: [TensorRecord], from index: Int = 0, gathered: [TensorView] = [],
+        _ body: ([TensorView]) throws -> R
+    ) rethrows -> R {
+        guard index < records.count else { return try body(gathered) }
+        let record = records[index]
+        return try record.data.withUnsafeBytes { raw in
+            try withViews(
+                records, from: index + 1,
+                gathered: gathered + [TensorView(name: record.name, dtype: record.dtype, shape: record.shape, bytes: raw)],
+                body)
+        }
+    }
+
+    /// Views of the same tensors give the records' bytes: every dtype, a
+    /// scalar, an empty tensor, and a checkpoint-sized one.
+    func testViewsWriteTheSameBytesAsRecords() throws {
+        let records = checkpoint(seed: 3).tensors + [
+            TensorRecord(name: "doubles", shape: [awkwardDoubles.count], doubles: awkwardDoubles),
+            TensorRecord(name: "int64s", shape: [2], int64s: [.min, .max]),
+            TensorRecord(name: "scalar", shape: [], int32s: [-7]),
+            TensorRecord(name: "empty", shape: [0, 3], floats: []),
+            TensorRecord(name: "half", dtype: .f16, shape: [1], data: [0x00, 0x3C]),
+        ]
+        let metadata = ["format": "test", "quote": "a \"b\"\n"]
+        let fromRecords = directory.file("records.safetensors")
+        let fromViews = directory.file("views.safetensors")
+        try SafeTensorsFile.write(records, metadata: metadata, to: fromRecords)
+        try withViews(records) { views in try SafeTensorsFile.write(views, metadata: metadata, to: fromViews) }
+        let bytes = try contents(fromViews)
+        XCTAssertEqual(bytes, try contents(fromRecords))
+        XCTAssertEqual(bytes, try SafeTensorsFile.encode(records, metadata: metadata))
+        XCTAssertEqual(try SafeTensorsFile.read(path: fromViews).names, records.map(\.name))
+    }
+
+    /// A view whose bytes do not fit its shape, or a repeated name, is
+    /// refused before anything is written; an injected failure at either
+    /// stage keeps the old file and removes the temporary one.
+    func testBadViewsAndFailuresLeaveTheDestinationUntouched() throws {
+        let path = directory.file("model.safetensors")
+        try SafeTensorsFile.write([TensorRecord(name: "b", shape: [1], floats: [1])], metadata: [:], to: path)
+        let before = try contents(path)
+        let values: [Float] = [1, 2, 3]
+        try values.withUnsafeBytes { raw in
+            let short = TensorView(name: "w", dtype: .f32, shape: [4], bytes: raw)
+            assertThrows(.invalidInput, mentioning: [path, "tensor \"w\", data", "16 bytes", "12 bytes"]) {
+                () throws(SafeTensorsError) in
+                try SafeTensorsFile.write([short], metadata: [:], to: path)
+            }
+            let twice = TensorView(name: "w", dtype: .f32, shape: [3], bytes: raw)
+            assertThrows(.invalidInput, mentioning: [path, "unique name"]) { () throws(SafeTensorsError) in
+                try SafeTensorsFile.write([twice, twice], metadata: [:], to: path)
+            }
+            for stage in [AtomicFileReplacement.Stage.afterWrite, .beforeRename] {
+                assertThrows(.io, mentioning: [path, "temporary file", "injected"]) { () throws(SafeTensorsError) in
+                    try SafeTensorsFile.write([twice], metadata: [:], to: path, createDirectories: false, failingAt: stage)
+                }
+            }
+        }
+        XCTAssertEqual(try contents(path), before)
+        XCTAssertEqual(try directory.contents(), ["model.safetensors"])
+    }
 }
