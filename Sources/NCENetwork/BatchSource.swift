@@ -7,8 +7,8 @@ import SampledLosses
 ///
 /// Pixels stay `UInt8` in the data set; only the rows of the current batch
 /// are converted. The buffers are allocated once, for `maxBatch` rows: the
-/// current batch's, and a spare pair that `prepare(batch:)` fills with a
-/// later batch while the current one is still in use.
+/// current batch's, and (at the first `prepare(batch:)`) a spare pair that
+/// holds a later batch while the current one is still in use.
 public final class BatchSource<T: NetworkScalar> {
     public let images: ImageSet
     public let maxBatch: Int
@@ -16,9 +16,10 @@ public final class BatchSource<T: NetworkScalar> {
     public private(set) var pixels: UnsafeMutablePointer<T>
     /// (maxBatch): the current batch's labels.
     public private(set) var labels: UnsafeMutablePointer<Int32>
-    /// (maxBatch, pixelsPerImage): the prepared batch, scaled to [0, 1].
-    public private(set) var preparedPixels: UnsafeMutablePointer<T>
-    private var preparedLabels: UnsafeMutablePointer<Int32>
+    /// (maxBatch, pixelsPerImage): the prepared batch, scaled to [0, 1];
+    /// nil before the first `prepare(batch:)`.
+    public private(set) var preparedPixels: UnsafeMutablePointer<T>?
+    private var preparedLabels: UnsafeMutablePointer<Int32>?
     /// The batch the spare buffers hold, if any (cleared by `shuffle`).
     public private(set) var preparedBatch: Int?
     /// The visiting order of the split's images.
@@ -33,18 +34,14 @@ public final class BatchSource<T: NetworkScalar> {
         pixels.initialize(repeating: 0, count: maxBatch * images.pixelsPerImage)
         labels = .allocate(capacity: maxBatch)
         labels.initialize(repeating: 0, count: maxBatch)
-        preparedPixels = .allocate(capacity: maxBatch * images.pixelsPerImage)
-        preparedPixels.initialize(repeating: 0, count: maxBatch * images.pixelsPerImage)
-        preparedLabels = .allocate(capacity: maxBatch)
-        preparedLabels.initialize(repeating: 0, count: maxBatch)
         order = (0..<images.count).map { Int32($0) }
     }
 
     deinit {
         pixels.deallocate()
         labels.deallocate()
-        preparedPixels.deallocate()
-        preparedLabels.deallocate()
+        preparedPixels?.deallocate()
+        preparedLabels?.deallocate()
     }
 
     /// Batches in one pass over the split; the last one may be partial.
@@ -87,6 +84,13 @@ public final class BatchSource<T: NetworkScalar> {
     @discardableResult
     @_specialize(exported: true, where T == Float)
     public func prepare(batch index: Int) -> Int {
+        if preparedPixels == nil {
+            preparedPixels = .allocate(capacity: maxBatch * images.pixelsPerImage)
+            preparedPixels?.initialize(repeating: 0, count: maxBatch * images.pixelsPerImage)
+            preparedLabels = .allocate(capacity: maxBatch)
+            preparedLabels?.initialize(repeating: 0, count: maxBatch)
+        }
+        guard let preparedPixels, let preparedLabels else { preconditionFailure("the spare buffers exist") }
         let count = fill(batch: index, pixels: preparedPixels, labels: preparedLabels)
         preparedBatch = index
         return count
@@ -95,9 +99,11 @@ public final class BatchSource<T: NetworkScalar> {
     /// Makes the prepared batch current, if it is batch `index`, and
     /// returns its size; returns nil (changing nothing) otherwise.
     public func usePrepared(batch index: Int) -> Int? {
-        guard preparedBatch == index else { return nil }
-        swap(&pixels, &preparedPixels)
-        swap(&labels, &preparedLabels)
+        guard preparedBatch == index, let spare = preparedPixels, let spareLabels = preparedLabels else { return nil }
+        preparedPixels = pixels
+        preparedLabels = labels
+        pixels = spare
+        labels = spareLabels
         preparedBatch = nil
         return min(maxBatch, images.count - index * maxBatch)
     }

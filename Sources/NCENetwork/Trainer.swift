@@ -208,7 +208,8 @@ public final class Trainer {
             }
         } else {
             let rows = batches.prepare(batch: concurrentNextBatch)
-            network.prepareDenseInput(batches.preparedPixels, batch: rows)
+            guard let pixels = batches.preparedPixels else { preconditionFailure("prepare(batch:) fills the spare buffers") }
+            network.prepareDenseInput(pixels, batch: rows)
         }
     }
 

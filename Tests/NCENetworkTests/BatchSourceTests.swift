@@ -55,6 +55,7 @@ final class BatchSourceTests: XCTestCase {
              Array(UnsafeBufferPointer(start: s.labels, count: rows)))
         }
         XCTAssertEqual(source.load(batch: 0), 8)
+        XCTAssertNil(source.preparedPixels, "the spare buffers come with the first prepared batch")
         let current = contents(source, rows: 8)
         XCTAssertEqual(source.prepare(batch: 2), 6, "the last batch is partial")
         XCTAssertEqual(source.preparedBatch, 2)
