@@ -68,11 +68,11 @@ final class TrainingLimitsTests: CommandTestCase {
         let output = scratchPath("huge.safetensors")
         let options = ["train", "--data-dir", folder, "--validation-size", "1", "--steps", "1", "--threads", "1", "--output", output]
         let limited = try mnistNCE(options, environment: ["MNIST_NCE_MEMORY_LIMIT": "3G"])
-        assertFailure(limited, status: 64, mentioning: ["3.0 GiB of memory available", "16.7 GiB", "1048576 inputs"])
+        assertFailure(limited, status: 64, mentioning: ["3.0 GiB of memory available", "17.3 GiB", "1048576 inputs"])
         let shell = try CommandRunner.runTool(
             "/bin/sh", ["-c", "ulimit -v \(3 << 20) && exec \"$0\" \"$@\"", CommandRunner.executable.path] + options,
             in: scratch, scratch: scratch)
-        assertFailure(shell, status: 64, mentioning: ["of memory available", "16.7 GiB", "--hidden 1024"])
+        assertFailure(shell, status: 64, mentioning: ["of memory available", "17.3 GiB", "--hidden 1024"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
 
         let small = try mnistNCE(
