@@ -50,9 +50,14 @@
 // windows between two trials of the other mode.
 #define MNIST_NCE_FIRST_TRIAL_GAP 4
 #define MNIST_NCE_MAX_TRIAL_GAP 64
-// A gap between two jobs counts at most this long: the pauses for
-// evaluation or checkpoints say nothing about the workers.
-#define MNIST_NCE_MAX_JOB_GAP_NS 2000000
+// A gap between two jobs counts at most this long. The caller announces
+// its own pauses (evaluation, checkpoints: `mnist_nce_pool_pause`), which
+// then do not count at all; the cap only bounds one it did not announce.
+// It must stay well above a scheduler time slice: a caller descheduled
+// because its workers hold its core is exactly what the timing must see
+// (with a 2 ms cap, a busy neighbour made the workers look faster than
+// the caller alone while they cost a fifth of the speed).
+#define MNIST_NCE_MAX_JOB_GAP_NS 50000000
 
 // The ticket holds a round's number (high 32 bits), its part count (next 16)
 // and its first unclaimed part (low 16). A job of more parts runs in
@@ -81,7 +86,8 @@ struct mnist_nce_adaptation {
     uint64_t parts;        // their parts
     uint64_t elapsed_ns;   // job start to job start, gaps capped
     uint64_t last_start_ns;
-    double rate[2];        // parts per ns, with workers [0] and alone [1]; 0 = unknown
+    double rate[2];        // parts per ns, with workers [0] and alone [1]: each new
+                           // window's rate averaged with the previous figure; 0 = unknown
     int settling;          // the first window with workers after one without
     int trial_gap;         // windows between trials of the other mode
     int until_trial;
@@ -243,12 +249,12 @@ static void mnist_nce_wait_for_parts(mnist_nce_pool *pool) {
 // caller alone.
 //
 // Time is cut into windows, each run in one mode and rated in parts per
-// nanosecond, from job start to job start. Most windows run in the mode
-// rated faster; now and then a window tries the other. A trial that loses
-// doubles the windows until the next one (up to MNIST_NCE_MAX_TRIAL_GAP),
-// so a mode that stays slower costs little; a trial that wins switches
-// modes. Which thread runs a part never changes its result, so this only
-// changes the speed.
+// nanosecond, from job start to job start (pauses the caller announces left
+// out). Most windows run in the mode rated faster; now and then a window
+// tries the other. A trial that loses doubles the windows until the next
+// one (up to MNIST_NCE_MAX_TRIAL_GAP), so a mode that stays slower costs
+// little; a trial that wins switches modes. Which thread runs a part never
+// changes its result, so this only changes the speed.
 static int mnist_nce_pool_adapt(mnist_nce_pool *pool, int parts) {
     struct mnist_nce_adaptation *a = &pool->adaptation;
     uint64_t now = mnist_nce_now_ns();
@@ -267,7 +273,11 @@ static int mnist_nce_pool_adapt(mnist_nce_pool *pool, int parts) {
             a->settling = 0;
         } else {
             int mode = a->solo;
-            a->rate[mode] = (double)a->parts / (double)a->elapsed_ns;
+            // Averaged, because on a shared machine single windows of the
+            // workers swing by a third either way (a neighbour's time
+            // slices fall in one window or the next).
+            double measured = (double)a->parts / (double)a->elapsed_ns;
+            a->rate[mode] = a->rate[mode] > 0 ? 0.5 * (a->rate[mode] + measured) : measured;
             if (mode != a->preferred_solo) {
                 // A trial, against the windows just before it.
                 if (a->rate[mode] > a->rate[!mode]) {
@@ -368,6 +378,10 @@ void mnist_nce_pool_wake(mnist_nce_pool *pool) {
     if (!pool || pool->workers == 0 || pool->adaptation.solo) return;
     int sleepers = atomic_load_explicit(&pool->sleepers, memory_order_relaxed);
     if (sleepers > 0) mnist_nce_unpark(pool, &pool->published, sleepers < pool->awake_limit ? sleepers : pool->awake_limit);
+}
+
+void mnist_nce_pool_pause(mnist_nce_pool *pool) {
+    if (pool) pool->adaptation.last_start_ns = 0;
 }
 
 void mnist_nce_pool_run(mnist_nce_pool *pool, int parts, void (*body)(void *, int), void *context) {

@@ -256,6 +256,9 @@ public final class Trainer {
         onStep: ((StepProgress) -> Void)? = nil, afterStep: (() -> StepDecision)? = nil
     ) throws(TrainingError) -> EpochReport? {
         let epoch = epochsDone + 1
+        // Whatever ran since the last step (an evaluation, a checkpoint)
+        // says nothing about the pool's workers.
+        network.pool.pause()
         var order = RandomStream.order.generator(seed: configuration.seed, index: UInt64(epoch - 1))
         batches.shuffle(using: &order)
         let steps = min(stepsPerEpoch, totalSteps - (stepsTaken - stepInEpoch))

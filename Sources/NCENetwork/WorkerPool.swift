@@ -30,6 +30,11 @@ public final class WorkerPool: @unchecked Sendable {
     /// wake-up. Changes no result.
     public func wake() { mnist_nce_pool_wake(pool) }
 
+    /// Tells the pool that the caller pauses between jobs for its own
+    /// reasons (an evaluation, a checkpoint), so that the pause does not
+    /// count against the mode it is running in. Changes no result.
+    public func pause() { mnist_nce_pool_pause(pool) }
+
     /// Calls `body(context, part)` once for every part in `0..<parts`, on
     /// whichever threads claim them, and returns when all have finished.
     ///

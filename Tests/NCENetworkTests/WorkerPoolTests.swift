@@ -5,14 +5,17 @@ import XCTest
 
 final class WorkerPoolTests: XCTestCase {
     /// Every part of every job runs exactly once, whether there are fewer,
-    /// as many or more parts than threads.
+    /// as many or more parts than threads, with pauses announced between
+    /// some jobs.
     func testEveryPartRunsExactlyOnce() {
         for threads in [1, 2, 3, 8] {
             let pool = WorkerPool(threads: threads)
             XCTAssertEqual(pool.threads, threads)
             for parts in [1, 2, 3, 7, 40] {
                 var counts = [Int32](repeating: 0, count: parts)
-                for _ in 0..<50 {
+                for job in 0..<50 {
+                    // A pause between jobs only changes the pool's timing.
+                    if job % 10 == 0 { pool.pause() }
                     counts.withUnsafeMutableBufferPointer { buffer in
                         pool.run(parts: parts, context: UnsafeMutableRawPointer(buffer.baseAddress!)) { context, part in
                             context?.assumingMemoryBound(to: Int32.self)[Int(part)] += 1

@@ -209,6 +209,12 @@ void mnist_nce_pool_destroy(mnist_nce_pool *pool);
 /// jobs on the caller alone.
 void mnist_nce_pool_wake(mnist_nce_pool *pool);
 
+/// Tells the pool that the calling thread is about to pause between jobs
+/// for its own reasons (an evaluation, a file write): the time until the
+/// next job does not count in the timing that chooses between the caller
+/// alone and the workers. From the thread that runs jobs.
+void mnist_nce_pool_pause(mnist_nce_pool *pool);
+
 /// Runs `body(context, part)` for every part in 0..<parts. Not reentrant:
 /// one job at a time per pool, from one thread.
 void mnist_nce_pool_run(mnist_nce_pool *pool, int parts, void (*body)(void *context, int part), void *context);
