@@ -14,7 +14,8 @@
 //   - a gradient row is a chain of separately rounded products added in
 //     class order (inputs) or in batch-then-class order (weights), each
 //     element on its own, so any vector width gives the same bits.
-// Gradient entries equal to zero are skipped, as the losses' loops do.
+// Gradient entries equal to zero are skipped, as the losses' loops do. The
+// kernels follow the sparse kernels' instruction-set cap.
 #include "numeric_kernels.h"
 #include "kernel_clones.h"
 
@@ -42,8 +43,7 @@ static inline float finish_dot(const float *s, const float *x, const float *w, p
     return ((s0 + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-MNIST_NCE_CLONES
-void mnist_nce_class_rows_dots_f32(
+MNIST_NCE_INLINE void class_rows_dots(
     float *restrict out, const float *inputs, const float *weights, const int32_t *classes, ptrdiff_t dim,
     ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end) {
     ptrdiff_t whole = dim - dim % 8;
@@ -73,8 +73,13 @@ void mnist_nce_class_rows_dots_f32(
     }
 }
 
-MNIST_NCE_CLONES
-void mnist_nce_class_rows_input_gradient_f32(
+MNIST_NCE_VERSIONS(
+    , mnist_nce_class_rows_dots_f32, class_rows_dots, mnist_nce_sparse_instruction_set(),
+    (float *restrict out, const float *inputs, const float *weights, const int32_t *classes, ptrdiff_t dim,
+     ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end),
+    (out, inputs, weights, classes, dim, width, row_begin, row_end))
+
+MNIST_NCE_INLINE void class_rows_input_gradient(
     float *restrict dinputs, const float *gradients, const float *weights, const int32_t *classes, ptrdiff_t dim,
     ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end) {
     ptrdiff_t whole = dim - dim % 64;
@@ -108,8 +113,13 @@ void mnist_nce_class_rows_input_gradient_f32(
     }
 }
 
-MNIST_NCE_CLONES
-void mnist_nce_class_rows_weight_gradient_f32(
+MNIST_NCE_VERSIONS(
+    , mnist_nce_class_rows_input_gradient_f32, class_rows_input_gradient, mnist_nce_sparse_instruction_set(),
+    (float *restrict dinputs, const float *gradients, const float *weights, const int32_t *classes, ptrdiff_t dim,
+     ptrdiff_t width, ptrdiff_t row_begin, ptrdiff_t row_end),
+    (dinputs, gradients, weights, classes, dim, width, row_begin, row_end))
+
+MNIST_NCE_INLINE void class_rows_weight_gradient(
     float *restrict dweights, float *restrict dbiases, const float *gradients, const float *inputs,
     const int32_t *classes, ptrdiff_t dim, ptrdiff_t width, ptrdiff_t batch, ptrdiff_t column_begin,
     ptrdiff_t column_end) {
@@ -147,3 +157,10 @@ void mnist_nce_class_rows_weight_gradient_f32(
         }
     }
 }
+
+MNIST_NCE_VERSIONS(
+    , mnist_nce_class_rows_weight_gradient_f32, class_rows_weight_gradient, mnist_nce_sparse_instruction_set(),
+    (float *restrict dweights, float *restrict dbiases, const float *gradients, const float *inputs,
+     const int32_t *classes, ptrdiff_t dim, ptrdiff_t width, ptrdiff_t batch, ptrdiff_t column_begin,
+     ptrdiff_t column_end),
+    (dweights, dbiases, gradients, inputs, classes, dim, width, batch, column_begin, column_end))

@@ -10,8 +10,7 @@
 
 #include "kernel_clones.h"
 
-MNIST_NCE_CLONES
-static void adam_update(
+MNIST_NCE_INLINE void adam_update_body(
     float *restrict parameters, const float *restrict gradients,
     float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
     float beta1, float beta2, float step_size, float epsilon) {
@@ -25,6 +24,12 @@ static void adam_update(
     }
 }
 
+MNIST_NCE_VERSIONS(
+    static, adam_update, adam_update_body, mnist_nce_sparse_instruction_set(),
+    (float *restrict parameters, const float *restrict gradients, float *restrict first_moment,
+     float *restrict second_moment, ptrdiff_t count, float beta1, float beta2, float step_size, float epsilon),
+    (parameters, gradients, first_moment, second_moment, count, beta1, beta2, step_size, epsilon))
+
 void mnist_nce_adam_update_f32(
     float *restrict parameters, const float *restrict gradients,
     float *restrict first_moment, float *restrict second_moment, ptrdiff_t count,
@@ -34,8 +39,7 @@ void mnist_nce_adam_update_f32(
     mnist_nce_flush_denormals_end(mode);
 }
 
-MNIST_NCE_CLONES
-static void sgd_update(
+MNIST_NCE_INLINE void sgd_update_body(
     float *restrict parameters, const float *restrict gradients,
     float *restrict velocity, ptrdiff_t count, float momentum, float rate) {
     for (ptrdiff_t i = 0; i < count; i++) {
@@ -44,6 +48,12 @@ static void sgd_update(
         parameters[i] -= rate * u;
     }
 }
+
+MNIST_NCE_VERSIONS(
+    static, sgd_update, sgd_update_body, mnist_nce_sparse_instruction_set(),
+    (float *restrict parameters, const float *restrict gradients, float *restrict velocity, ptrdiff_t count,
+     float momentum, float rate),
+    (parameters, gradients, velocity, count, momentum, rate))
 
 void mnist_nce_sgd_update_f32(
     float *restrict parameters, const float *restrict gradients,

@@ -1,12 +1,12 @@
 // Max-pooling over 2×2 windows with stride 2 and TensorFlow's SAME padding
 // (an odd last row or column makes windows of one or two real values), NHWC.
-// Comparisons and copies only, so every variant gives the same bits.
+// Comparisons and copies only, so every variant gives the same bits. They
+// follow the convolutions' instruction-set cap.
 #include "numeric_kernels.h"
 
 #include "kernel_clones.h"
 
-MNIST_NCE_CLONES
-void mnist_nce_max_pool_forward_f32(
+MNIST_NCE_INLINE void max_pool_forward(
     float *restrict out, uint8_t *restrict argmax, const float *restrict inp, ptrdiff_t image_begin,
     ptrdiff_t image_end, ptrdiff_t height, ptrdiff_t width, ptrdiff_t channels, int relu) {
     ptrdiff_t oh = (height + 1) / 2, ow = (width + 1) / 2;
@@ -40,8 +40,13 @@ void mnist_nce_max_pool_forward_f32(
     }
 }
 
-MNIST_NCE_CLONES
-void mnist_nce_max_pool_backward_f32(
+MNIST_NCE_VERSIONS(
+    , mnist_nce_max_pool_forward_f32, max_pool_forward, mnist_nce_conv_instruction_set(),
+    (float *restrict out, uint8_t *restrict argmax, const float *restrict inp, ptrdiff_t image_begin,
+     ptrdiff_t image_end, ptrdiff_t height, ptrdiff_t width, ptrdiff_t channels, int relu),
+    (out, argmax, inp, image_begin, image_end, height, width, channels, relu))
+
+MNIST_NCE_INLINE void max_pool_backward(
     float *restrict dinp, const float *restrict dout, const uint8_t *restrict argmax,
     const float *restrict positive_only, ptrdiff_t image_begin, ptrdiff_t image_end, ptrdiff_t height,
     ptrdiff_t width, ptrdiff_t channels) {
@@ -86,3 +91,10 @@ void mnist_nce_max_pool_backward_f32(
         }
     }
 }
+
+MNIST_NCE_VERSIONS(
+    , mnist_nce_max_pool_backward_f32, max_pool_backward, mnist_nce_conv_instruction_set(),
+    (float *restrict dinp, const float *restrict dout, const uint8_t *restrict argmax,
+     const float *restrict positive_only, ptrdiff_t image_begin, ptrdiff_t image_end, ptrdiff_t height,
+     ptrdiff_t width, ptrdiff_t channels),
+    (dinp, dout, argmax, positive_only, image_begin, image_end, height, width, channels))
