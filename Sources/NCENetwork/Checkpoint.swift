@@ -173,7 +173,8 @@ public struct Checkpoint {
                         views.append(view(name, entry, start))
                     } else {
                         // A missing buffer: the writer refuses the empty tensor.
-                        views.append(TensorView(name: name, dtype: .f32, shape: entry.shape, bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
+                        views.append(TensorView(
+                            name: name, dtype: .f32, shape: entry.shape, bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
                     }
                 }
             }

@@ -36,7 +36,8 @@ public final class Network<T: NetworkScalar> {
     /// networks only); nil for BLAS.
     private(set) var sparseInput: SparseInputBatch?
     /// A second listing, which `prepareDenseInput` fills with a later batch
-    /// while `sparseInput` is still in use; nil unless `listsInputAhead`.
+    /// while `sparseInput` is still in use; allocated at the first call, so
+    /// networks that only evaluate never hold it.
     private var preparedSparseInput: SparseInputBatch?
     /// Whether `sparseInput` already holds the batch the next dense forward
     /// pass reads (set by `usePreparedDenseInput`).
@@ -72,8 +73,7 @@ public final class Network<T: NetworkScalar> {
         pool = WorkerPool(threads: max(1, threads))
         sparseInput = hiddenKernel == .sparse && T.self == Float.self
             ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
-        preparedSparseInput = sparseInput != nil && configuration.kind == .mlp
-            ? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs) : nil
+        listsInputAhead = sparseInput != nil && configuration.kind == .mlp
         paddedHiddenGradient = sparseInput == nil
             ? nil
             : .allocateCacheAligned(
@@ -181,7 +181,7 @@ public final class Network<T: NetworkScalar> {
     /// Whether the dense layer's input can be listed ahead with
     /// `prepareDenseInput`: the MLP (whose dense input is the pixels) on the
     /// sparse kernel.
-    public var listsInputAhead: Bool { preparedSparseInput != nil }
+    public let listsInputAhead: Bool
 
     /// Lists the non-zeros of `x`, the input of a later batch, into the
     /// spare listing, leaving the current batch's as it is (so it may run
@@ -190,15 +190,19 @@ public final class Network<T: NetworkScalar> {
     ///
     /// - Precondition: `listsInputAhead`, `0 <= batch <= maxBatch`.
     public func prepareDenseInput(_ x: UnsafePointer<T>, batch: Int) {
-        guard let preparedSparseInput else { preconditionFailure("this network does not list its input ahead") }
-        preparedSparseInput.load(Self.floats(x), batch: batch)
+        precondition(listsInputAhead, "this network does not list its input ahead")
+        let listing = preparedSparseInput ?? SparseInputBatch(maxBatch: maxBatch, inputs: configuration.denseInputs)
+        preparedSparseInput = listing
+        listing.load(Self.floats(x), batch: batch)
     }
 
     /// Makes the listing `prepareDenseInput` filled the current one: the
     /// next `denseForward` uses it instead of listing its input, which
     /// must be the same values that were prepared.
     public func usePreparedDenseInput() {
-        guard let prepared = preparedSparseInput else { preconditionFailure("this network does not list its input ahead") }
+        guard let prepared = preparedSparseInput else {
+            preconditionFailure("no batch was listed ahead")
+        }
         preparedSparseInput = sparseInput
         sparseInput = prepared
         inputListed = true

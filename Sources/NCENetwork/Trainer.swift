@@ -208,7 +208,9 @@ public final class Trainer {
             }
         } else {
             let rows = batches.prepare(batch: concurrentNextBatch)
-            guard let pixels = batches.preparedPixels else { preconditionFailure("prepare(batch:) fills the spare buffers") }
+            guard let pixels = batches.preparedPixels else {
+                preconditionFailure("prepare(batch:) fills the spare buffers")
+            }
             network.prepareDenseInput(pixels, batch: rows)
         }
     }
