@@ -246,7 +246,13 @@ public final class Network<T: NetworkScalar> {
     /// features gradient is computed first, from W1 before the update.
     /// Returns whether W1 was updated; the caller updates every other
     /// tensor, and W1 too when this returns false.
-    public func denseBackward(_ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?) -> Bool {
+    ///
+    /// `alongside`, if given, runs once during the weights' gradient: as
+    /// one more part of the sparse kernel's pool job, or on the caller
+    /// after the dense kernel. It must not touch the layer's buffers.
+    public func denseBackward(
+        _ input: UnsafePointer<T>, batch: Int, fusing adam: FusedAdam?, alongside: PoolTask? = nil
+    ) -> Bool {
         let h = configuration.hiddenUnits
         if let adam, let sparseInput, let paddedHiddenGradient {
             pool.wake()
@@ -264,10 +270,11 @@ public final class Network<T: NetworkScalar> {
                 weight: Self.mutableFloats(parameters.pointer(hiddenWeight)),
                 first: adam.first + offset, second: adam.second + offset,
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: paddedHiddenGradient,
-                doutStride: stride, batch: sparseInput, outputs: h, update: adam.constants, pool: pool)
+                doutStride: stride, batch: sparseInput, outputs: h, update: adam.constants, pool: pool,
+                alongside: alongside)
             return true
         }
-        denseBackwardUnfused(input, batch: batch)
+        denseBackwardUnfused(input, batch: batch, alongside: alongside)
         return false
     }
 
@@ -289,7 +296,7 @@ public final class Network<T: NetworkScalar> {
         return stride
     }
 
-    private func denseBackwardUnfused(_ input: UnsafePointer<T>, batch: Int) {
+    private func denseBackwardUnfused(_ input: UnsafePointer<T>, batch: Int, alongside: PoolTask?) {
         let h = configuration.hiddenUnits
         if let dropout, droppedOut {
             // A dropped unit's embed is 0, so the ReLU mask below also
@@ -306,7 +313,8 @@ public final class Network<T: NetworkScalar> {
             SparseInputDense.backwardWeights(
                 dweight: Self.mutableFloats(gradients.pointer(hiddenWeight)),
                 dbias: Self.mutableFloats(gradients.pointer(hiddenBias)), dout: paddedHiddenGradient,
-                doutStride: stride, batch: sparseInput, outputs: h, accumulate: false, pool: pool)
+                doutStride: stride, batch: sparseInput, outputs: h, accumulate: false, pool: pool,
+                alongside: alongside)
         } else {
             Dense.backward(
                 dinp: nil, dweight: gradients.pointer(hiddenWeight),
@@ -314,6 +322,7 @@ public final class Network<T: NetworkScalar> {
                 inp: input, weight: parameters.pointer(hiddenWeight),
                 batch: batch, inputs: configuration.denseInputs, outputs: h,
                 layout: .inputMajor, accumulate: false)
+            alongside?.run()
         }
         guard let convolution else { return }
         convolution.featuresGradient(

@@ -58,12 +58,15 @@ public enum SparseInputDense {
     /// gradient rows; the bias then starts from the first row's values).
     /// `dbias` nil skips the bias.
     ///
+    /// `alongside`, if given, runs as one more part of the job, on
+    /// whichever thread takes it; it must touch none of these buffers.
+    ///
     /// - Precondition: `outputs > 0`; `dweight` and `dbias` do not overlap
     ///   the other buffers. A nil `pool` runs on the calling thread.
     public static func backwardWeights(
         dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
         dout: UnsafePointer<Float>, doutStride: Int? = nil, batch: SparseInputBatch, outputs: Int,
-        accumulate: Bool, pool: WorkerPool? = nil
+        accumulate: Bool, pool: WorkerPool? = nil, alongside: PoolTask? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
         precondition(doutStride ?? outputs >= outputs, "dout's rows must not overlap")
@@ -76,6 +79,7 @@ public enum SparseInputDense {
         arguments.accumulate = accumulate
         // The kernel sums the bias when it overwrites it.
         arguments.dbias = accumulate ? nil : dbias
+        arguments.alongside = alongside
         run(&arguments, pool: pool)
         if let dbias, accumulate {
             // Row by row, so the inner loop runs over contiguous values; each
@@ -98,13 +102,15 @@ public enum SparseInputDense {
     /// `doutStride` floats apart (default `outputs`). A stride that is not
     /// a multiple of 4 KiB keeps dout's rows out of each other's L1 cache
     /// sets, which the kernel reads across rows (`paddedRowStride`).
+    /// `alongside` runs as one more part, as in `backwardWeights`.
+    ///
     /// - Precondition: `outputs > 0`; `doutStride ≥ outputs`; no buffer
     ///   overlaps another.
     public static func backwardWeightsAdam(
         weight: UnsafeMutablePointer<Float>, first: UnsafeMutablePointer<Float>,
         second: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
         dout: UnsafePointer<Float>, doutStride: Int? = nil, batch: SparseInputBatch, outputs: Int,
-        update: AdamConstants, pool: WorkerPool? = nil
+        update: AdamConstants, pool: WorkerPool? = nil, alongside: PoolTask? = nil
     ) {
         precondition(outputs > 0, "outputs must be positive, got \(outputs)")
         precondition(doutStride ?? outputs >= outputs, "dout's rows must not overlap")
@@ -117,6 +123,7 @@ public enum SparseInputDense {
         arguments.first = first
         arguments.second = second
         arguments.adam = update
+        arguments.alongside = alongside
         run(&arguments, pool: pool)
     }
 
@@ -217,14 +224,31 @@ struct SparseKernelArguments {
         rowGroups = max(1, (count + Self.rowGroup - 1) / Self.rowGroup)
     }
 
+    /// Work of the caller's that runs as one more part (part 0), beside
+    /// the kernel's; it must touch none of the kernel's buffers.
+    var alongside: PoolTask?
+
     /// Parts of the call: column groups for the forward product, where
     /// every part reads all weight rows and writes its own columns of out;
     /// row groups for the gradients, where every part reads all of dout and
-    /// writes its own rows (the part holding row 0 also sums the bias).
-    var parts: Int { kernel == .forward ? columnGroups : rowGroups }
+    /// writes its own rows (the part holding row 0 also sums the bias);
+    /// and `alongside`, if any.
+    var parts: Int { (kernel == .forward ? columnGroups : rowGroups) + (alongside == nil ? 0 : 1) }
 
-    /// Runs part `part` of `parts`.
+    /// Runs part `part` of `parts`. The task alongside is part 0, so that
+    /// it starts first and the kernel's small parts even out the threads'
+    /// ends.
     func runPart(_ part: Int) {
+        if let alongside {
+            if part == 0 { return alongside.run() }
+            runKernelPart(part - 1)
+        } else {
+            runKernelPart(part)
+        }
+    }
+
+    /// Runs the kernel's part `part`.
+    private func runKernelPart(_ part: Int) {
         switch kernel {
         case .forward:
             let columns = columnGroup(part)

@@ -131,11 +131,12 @@ public final class Trainer {
     /// One training step on batch `index` of the current order; returns the
     /// batch's mean loss. `finished` is told as each phase ends (profiling).
     ///
-    /// When the loss leaves the worker pool free (the sampled losses) and
-    /// the MLP lists its input, the next batch of the epoch is loaded and
-    /// listed on the pool's second thread while the loss runs; the next
-    /// step then starts from it. Nothing else changes: the batch and its
-    /// listing are the same values either way.
+    /// When the MLP lists its input and runs on more than one thread, the
+    /// next batch of the epoch is loaded and listed on a pool thread: while
+    /// the loss runs when the loss leaves the pool free (the sampled
+    /// losses), else as one more part of the hidden layer's backward job
+    /// (softmax). The next step then starts from it. Nothing else changes:
+    /// the batch and its listing are the same values either way.
     func step(batch index: Int, finished: (Phase) -> Void = { _ in }) throws(TrainingError) -> Float {
         let rows: Int
         if let prepared = batches.usePrepared(batch: index) {
@@ -172,7 +173,13 @@ public final class Trainer {
             base: configuration.learningRate, step: stepsTaken, totalSteps: totalSteps)
         let update = optimizer.begin(rate: Float(rate))
         // W1's Adam update may run inside its gradient kernel (see Network).
-        let updatedHidden = network.denseBackward(input, batch: rows, fusing: optimizer.fusedAdam(update))
+        var alongside: PoolTask?
+        if preparesNextBatchDuringBackward, index + 1 < batches.batchesPerEpoch {
+            concurrentNextBatch = index + 1
+            alongside = PoolTask(context: Unmanaged.passUnretained(self).toOpaque(), body: nextBatchPart)
+        }
+        let updatedHidden = network.denseBackward(
+            input, batch: rows, fusing: optimizer.fusedAdam(update), alongside: alongside)
         finished(.hiddenBackward)
         network.trunkBackward(batches.pixels, batch: rows)
         finished(.trunkBackward)
@@ -193,6 +200,18 @@ public final class Trainer {
         configuration.loss != .softmax && network.listsInputAhead && network.pool.threads > 1
     }
 
+    /// The batch of the epoch that the last step loaded and listed ahead,
+    /// if any (for the tests and profiles).
+    public var batchPreparedAhead: Int? { batches.preparedBatch }
+
+    /// Whether steps load and list the next batch during the hidden
+    /// layer's backward pass instead, as one more part of its pool job:
+    /// with softmax, whose output layer keeps every thread busy, on the
+    /// MLP's sparse kernel with more than one thread.
+    public var preparesNextBatchDuringBackward: Bool {
+        configuration.loss == .softmax && network.listsInputAhead && network.pool.threads > 1
+    }
+
     /// The loss and the next batch's preparation, run as the two parts of
     /// one pool job (on whichever threads claim them; one thread may run
     /// both). The parts write disjoint memory: the loss the network's
@@ -207,12 +226,19 @@ public final class Trainer {
                 concurrentError = error
             }
         } else {
-            let rows = batches.prepare(batch: concurrentNextBatch)
-            guard let pixels = batches.preparedPixels else {
-                preconditionFailure("prepare(batch:) fills the spare buffers")
-            }
-            network.prepareDenseInput(pixels, batch: rows)
+            prepareNextBatch()
         }
+    }
+
+    /// Loads batch `concurrentNextBatch` into the spare buffers and lists
+    /// it into the network's spare listing; touches nothing the current
+    /// step reads.
+    fileprivate func prepareNextBatch() {
+        let rows = batches.prepare(batch: concurrentNextBatch)
+        guard let pixels = batches.preparedPixels else {
+            preconditionFailure("prepare(batch:) fills the spare buffers")
+        }
+        network.prepareDenseInput(pixels, batch: rows)
     }
 
     /// Runs `steps` training steps (cycling through the epoch's batches) and
@@ -387,4 +413,8 @@ extension Duration {
 /// A pool part of `Trainer.runConcurrentPart`; the context is the trainer.
 private func concurrentLossPart(_ context: UnsafeMutableRawPointer?, _ part: Int32) {
     Unmanaged<Trainer>.fromOpaque(context!).takeUnretainedValue().runConcurrentPart(Int(part))
+}
+
+private func nextBatchPart(_ context: UnsafeMutableRawPointer?, _ part: Int32) {
+    Unmanaged<Trainer>.fromOpaque(context!).takeUnretainedValue().prepareNextBatch()
 }

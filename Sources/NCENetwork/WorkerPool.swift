@@ -48,3 +48,21 @@ public final class WorkerPool: @unchecked Sendable {
         mnist_nce_pool_run(pool, Int32(parts), body, context)
     }
 }
+
+/// Work that joins another job as one extra part (`SparseInputDense`'s
+/// gradients take one), so that it runs beside that job's parts on
+/// whichever thread is free instead of before or after them.
+public struct PoolTask {
+    /// What `body` reads and writes; it must stay valid for the job.
+    public let context: UnsafeMutableRawPointer
+    /// A C-compatible function, called once with `context` (and part 0).
+    public let body: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void
+
+    public init(context: UnsafeMutableRawPointer, body: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void) {
+        self.context = context
+        self.body = body
+    }
+
+    /// Runs the task on the calling thread.
+    public func run() { body(context, 0) }
+}

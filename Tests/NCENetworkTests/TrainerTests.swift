@@ -144,6 +144,34 @@ final class TrainerTests: XCTestCase {
         XCTAssertFalse(try prepares(.nce, threads: 2, kind: .cnn))
     }
 
+    /// Softmax keeps the pool busy during its loss, so it loads and lists
+    /// the next batch during the hidden layer's backward pass instead; a
+    /// step leaves the epoch's next batch prepared, except the epoch's
+    /// last step and on one thread.
+    func testEveryLossPreparesTheNextBatchOnSeveralThreads() throws {
+        let data = try bundledSubset(train: 100, validation: 20, test: 20)
+        func trainer(_ loss: LossKind, threads: Int) throws -> Trainer {
+            var configuration = smallConfiguration(loss: loss, numSampled: 2)
+            configuration.threads = threads
+            configuration.model = ModelConfiguration(hiddenUnits: 32)
+            return try Trainer(configuration: configuration, data: data)
+        }
+        for loss in LossKind.allCases {
+            let several = try trainer(loss, threads: 2)
+            XCTAssertEqual(several.preparesNextBatchDuringBackward, loss == .softmax, "\(loss)")
+            XCTAssertNil(several.batchPreparedAhead)
+            _ = try several.profile(steps: 3)
+            XCTAssertEqual(several.batchPreparedAhead, 3, "\(loss): the step after batch 2")
+            // A whole epoch from batch 0 ends on its last batch.
+            _ = try several.profile(steps: several.stepsPerEpoch)
+            XCTAssertNil(several.batchPreparedAhead, "\(loss): nothing after the epoch's last batch")
+            let one = try trainer(loss, threads: 1)
+            XCTAssertFalse(one.preparesNextBatchDuringBackward)
+            _ = try one.profile(steps: 3)
+            XCTAssertNil(one.batchPreparedAhead, "\(loss): one thread prepares nothing")
+        }
+    }
+
     func testDefaultThreadsAreTheAvailableCores() {
         let cores = TrainingConfiguration.availableCores
         XCTAssertTrue(TrainingConfiguration.threadRange.contains(cores))
