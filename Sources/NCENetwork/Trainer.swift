@@ -241,9 +241,13 @@ public final class Trainer {
         network.prepareDenseInput(pixels, batch: rows)
     }
 
-    /// Runs `steps` training steps (cycling through the epoch's batches) and
-    /// returns the seconds spent in each phase, summed.
+    /// Runs `steps` training steps (cycling through the epoch's batches, in
+    /// the shuffled order the current epoch has in training, so the images
+    /// come from all over the split as they do there) and returns the
+    /// seconds spent in each phase, summed.
     public func profile(steps: Int) throws(TrainingError) -> [Phase: Double] {
+        var order = RandomStream.order.generator(seed: configuration.seed, index: UInt64(epochsDone))
+        batches.shuffle(using: &order)
         var seconds: [Phase: Double] = [:]
         let clock = ContinuousClock()
         var last = clock.now
