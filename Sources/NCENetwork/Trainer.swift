@@ -2,38 +2,6 @@ import Foundation
 import MNISTData
 import SampledLosses
 
-/// Why training stopped early.
-public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The loss became NaN or infinite; the last checkpoint written, if
-    /// any, is left as it was.
-    case diverged(epoch: Int, step: Int, loss: Double)
-    /// The smoothed loss grew past `DivergenceRule.factor` times the loss
-    /// of the first step (see `DivergenceRule`).
-    case exploded(epoch: Int, step: Int, smoothedLoss: Double, initialLoss: Double)
-    /// The loss rejected a batch (a label outside the model's classes).
-    case lossFailed(String)
-    /// The options do not fit the data (for example more classes in the
-    /// data than the model has).
-    case invalidConfiguration(String)
-
-    public var description: String {
-        switch self {
-        case let .diverged(epoch, step, loss):
-            return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); lower --learning-rate"
-        case let .exploded(epoch, step, smoothed, initial):
-            return "training diverged: the smoothed loss grew to \(Self.format(smoothed)), over "
-                + "\(Int(DivergenceRule.factor))× the first step's \(Self.format(initial)), at epoch \(epoch), "
-                + "step \(step); lower --learning-rate"
-        case let .invalidConfiguration(message), let .lossFailed(message):
-            return message
-        }
-    }
-
-    private static func format(_ value: Double) -> String {
-        abs(value) >= 1e5 || abs(value) < 1e-3 ? String(format: "%.3g", value) : String(format: "%.4f", value)
-    }
-}
-
 /// Trains a `Network<Float>` on a data set, one epoch per call.
 ///
 /// Every step runs: next batch → forward → zero gradients → backward →
@@ -116,17 +84,6 @@ public final class Trainer {
     public var totalSteps: Int { configuration.steps ?? stepsPerEpoch * configuration.epochs }
     /// Epochs the run takes; with `steps` set, the last may be partial.
     public var plannedEpochs: Int { (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch }
-
-    /// The parts of a training step, in order, for profiling.
-    public enum Phase: String, CaseIterable, Sendable {
-        case loadBatch = "load batch"
-        case trunkForward = "conv trunk forward"
-        case hiddenForward = "hidden forward"
-        case loss = "output loss forward+backward"
-        case hiddenBackward = "hidden backward"
-        case trunkBackward = "conv trunk backward"
-        case update = "optimizer update"
-    }
 
     /// One training step on batch `index` of the current order; returns the
     /// batch's mean loss. `finished` is told as each phase ends (profiling).
@@ -239,26 +196,6 @@ public final class Trainer {
             preconditionFailure("prepare(batch:) fills the spare buffers")
         }
         network.prepareDenseInput(pixels, batch: rows)
-    }
-
-    /// Runs `steps` training steps (cycling through the epoch's batches, in
-    /// the shuffled order the current epoch has in training, so the images
-    /// come from all over the split as they do there) and returns the
-    /// seconds spent in each phase, summed.
-    public func profile(steps: Int) throws(TrainingError) -> [Phase: Double] {
-        var order = RandomStream.order.generator(seed: configuration.seed, index: UInt64(epochsDone))
-        batches.shuffle(using: &order)
-        var seconds: [Phase: Double] = [:]
-        let clock = ContinuousClock()
-        var last = clock.now
-        for index in 0..<steps {
-            _ = try step(batch: index % stepsPerEpoch) { phase in
-                let now = clock.now
-                seconds[phase, default: 0] += (now - last).seconds
-                last = now
-            }
-        }
-        return seconds
     }
 
     /// What to do after a step, as `runEpoch`'s `afterStep` decides.
@@ -406,19 +343,13 @@ public final class Trainer {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
-}
-
 /// A pool part of `Trainer.runConcurrentPart`; the context is the trainer.
 private func concurrentLossPart(_ context: UnsafeMutableRawPointer?, _ part: Int32) {
     Unmanaged<Trainer>.fromOpaque(context!).takeUnretainedValue().runConcurrentPart(Int(part))
 }
 
+/// A pool part of the hidden layer's backward job (`PoolTask`): loads and
+/// lists the next batch; the context is the trainer.
 private func nextBatchPart(_ context: UnsafeMutableRawPointer?, _ part: Int32) {
     Unmanaged<Trainer>.fromOpaque(context!).takeUnretainedValue().prepareNextBatch()
 }
