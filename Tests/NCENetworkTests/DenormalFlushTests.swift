@@ -30,10 +30,9 @@ final class DenormalFlushTests: XCTestCase {
         for reference in [false, true] {
             var p: [Float] = [0.5, 0.25, 0.75], g: [Float] = [0, denormal, 0.01]
             var m: [Float] = [Self.tinyMoment, 0, 0.02], v: [Float] = [1e-6, 0, 4e-4]
-            let kernel = UpdateKernel<Float>(
-                kind: .adam, parameters: &p, gradients: &g, first: &m, second: &v, rate: 0,
-                adamStep: 1e-3, adamEpsilon: 1e-8, beta1: 0.9, beta2: 0.999, momentum: 0)
-            if reference { kernel.runReference(0..<3) } else { kernel.run(0..<3) }
+            runUpdateKernel(
+                kind: .adam, parameters: &p, gradients: &g, first: &m, second: &v,
+                adamStep: 1e-3, adamEpsilon: 1e-8, beta1: 0.9, beta2: 0.999, over: 0..<3, reference: reference)
             XCTAssertEqual(m[0].bitPattern, 0, "0.9 · 1e-38 flushes to +0 (reference \(reference))")
             XCTAssertEqual(p[0], 0.5, "a zero moment moves nothing")
             // A denormal gradient reads as zero: both moments stay +0, and
@@ -51,10 +50,9 @@ final class DenormalFlushTests: XCTestCase {
 
     func testSGDFlushes() {
         var p: [Float] = [1], g: [Float] = [0], velocity: [Float] = [Self.tinyMoment], unused: [Float] = [0]
-        UpdateKernel<Float>(
-            kind: .sgd, parameters: &p, gradients: &g, first: &velocity, second: &unused, rate: 0.1,
-            adamStep: 0, adamEpsilon: 0, beta1: 0, beta2: 0, momentum: 0.9
-        ).run(0..<1)
+        runUpdateKernel(
+            kind: .sgd, parameters: &p, gradients: &g, first: &velocity, second: &unused, rate: 0.1, momentum: 0.9,
+            over: 0..<1)
         XCTAssertEqual(velocity[0].bitPattern, 0)
         XCTAssertEqual(mnist_nce_flushes_denormals(), 0)
     }
@@ -87,10 +85,9 @@ final class DenormalFlushTests: XCTestCase {
         SparseInputDense.backwardWeights(
             dweight: &gradient, dbias: &dbias, dout: dout, batch: batch, outputs: outputs, accumulate: false)
         var w2 = weight, m2 = first, v2 = second
-        UpdateKernel<Float>(
-            kind: .adam, parameters: &w2, gradients: &gradient, first: &m2, second: &v2, rate: 0,
-            adamStep: c.stepSize, adamEpsilon: c.epsilon, beta1: c.beta1, beta2: c.beta2, momentum: 0
-        ).run(0..<w2.count)
+        runUpdateKernel(
+            kind: .adam, parameters: &w2, gradients: &gradient, first: &m2, second: &v2,
+            adamStep: c.stepSize, adamEpsilon: c.epsilon, beta1: c.beta1, beta2: c.beta2, over: 0..<w2.count)
         XCTAssertEqual(w.map(\.bitPattern), w2.map(\.bitPattern))
         XCTAssertEqual(m.map(\.bitPattern), m2.map(\.bitPattern))
         XCTAssertEqual(v.map(\.bitPattern), v2.map(\.bitPattern))

@@ -93,7 +93,7 @@ final class ResumeTests: XCTestCase {
     func testAResumedRunWithOtherThreadsEndsWithTheSameParameters() throws {
         let data = try bundledSubset(train: 600, validation: 100, test: 200)
         let folder = try makeTemporaryFolder(for: self)
-        let whole = try uninterrupted(mlpConfiguration(threads: 1), data: data, folder: folder)
+        _ = try uninterrupted(mlpConfiguration(threads: 1), data: data, folder: folder)
         let path = folder + "/stopped.safetensors"
         _ = try interrupted(mlpConfiguration(threads: 1), data: data, path: path, stopAfter: 7)
         _ = try resumed(path, data: data, threads: 2)

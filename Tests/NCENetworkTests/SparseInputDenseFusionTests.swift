@@ -87,10 +87,9 @@ final class SparseInputDenseFusionTests: XCTestCase {
             var second: [Float] = (randomValues(shape.inputs * shape.outputs, using: &rng) as [Float]).map(abs)
             var gradient = result.dweight.map(Float.init(bitPattern:))
             let c = Self.constants
-            let kernel = UpdateKernel<Float>(
+            runUpdateKernel(
                 kind: .adam, parameters: &weight, gradients: &gradient, first: &first, second: &second,
-                rate: 0, adamStep: c.stepSize, adamEpsilon: c.epsilon, beta1: c.beta1, beta2: c.beta2, momentum: 0)
-            kernel.run(0..<weight.count)
+                adamStep: c.stepSize, adamEpsilon: c.epsilon, beta1: c.beta1, beta2: c.beta2, over: 0..<weight.count)
             XCTAssertEqual(result.weight, weight.map(\.bitPattern), "weight \(shape)")
             XCTAssertEqual(result.first, first.map(\.bitPattern), "first moment \(shape)")
             XCTAssertEqual(result.second, second.map(\.bitPattern), "second moment \(shape)")
