@@ -147,6 +147,31 @@ static inline void ISA(gradient_tile)(
     ISA(vec) c1 = (ISA(vec)){0} + (1.0f - adam->beta1), c2 = (ISA(vec)){0} + (1.0f - adam->beta2);
     ISA(vec) step = (ISA(vec)){0} + adam->step_size, eps = (ISA(vec)){0} + adam->epsilon;
     float *p = adam->param + at, *m = adam->first + at, *s2 = adam->second + at;
+    if (!accumulate && col_start[i] == col_start[i + 1] && adam_rests_when_idle(adam)) {
+        // No gradient. If the first moment is +0 throughout (a pixel no
+        // image has lit for the last several hundred steps: the moment's
+        // decay then underflows to zero), the new moment is +0 again and
+        // the weight's change is +0, which leaves every weight bit as it
+        // is, provided the second moment stays ordered (not NaN); only the
+        // second moment's decay is then stored, unless that too leaves its
+        // bits as they are (a pixel never lit), so its lines stay clean.
+        ISA(mask) lit = (ISA(mask)){0}, moved = (ISA(mask)){0};
+        ISA(vec) sv[TILE_VECTORS];
+#pragma clang loop unroll(full)
+        for (int v = 0; v < TILE_VECTORS; v++) {
+            ISA(vec) old = LOADV(s2 + v * LANES);
+            sv[v] = b2 * old + c2 * g[v] * g[v];
+            lit |= (ISA(mask))LOADV(m + v * LANES) | ~(sv[v] >= 0.0f);
+            moved |= (ISA(mask))old ^ (ISA(mask))sv[v];
+        }
+        if (__builtin_reduce_or(lit) == 0) {
+            if (__builtin_reduce_or(moved) != 0) {
+#pragma clang loop unroll(full)
+                for (int v = 0; v < TILE_VECTORS; v++) STOREV(s2 + v * LANES, sv[v]);
+            }
+            return;
+        }
+    }
 #pragma clang loop unroll(full)
     for (int v = 0; v < TILE_VECTORS; v++) {
         // The expressions of mnist_nce_adam_update_f32, term by term.

@@ -97,6 +97,64 @@ final class SparseInputDenseFusionTests: XCTestCase {
         }
     }
 
+    /// Rows without entries whose first moment is +0 (pixels that have
+    /// been dark for a while), next to every neighbour of that case: a −0
+    /// or denormal moment, one lit lane, a NaN or infinite second moment,
+    /// one that underflows, NaN and −0 weights; with the usual constants,
+    /// a zero epsilon and an infinite step. The fused kernel gives the bits
+    /// of the gradient then the optimizer kernel, on every set.
+    func testFusedAdamOnDarkRowsEqualsTheOptimizerKernel() {
+        let (rows, inputs, outputs) = (16, 40, 256)
+        var rng = SeededGenerator(seed: 77)
+        var x = sparseFixture(rows: rows, columns: inputs, density: 0.3, using: &rng)
+        for b in 0..<rows { for i in 20..<inputs { x[b * inputs + i] = 0 } }
+        let dout: [Float] = randomValues(rows * outputs, using: &rng)
+        var weight: [Float] = randomValues(inputs * outputs, using: &rng)
+        var first: [Float] = randomValues(inputs * outputs, using: &rng)
+        var second: [Float] = (randomValues(inputs * outputs, using: &rng) as [Float]).map(abs)
+        for at in 20 * outputs..<inputs * outputs { first[at] = 0 }
+        for o in 0..<outputs { first[21 * outputs + o] = -0.0 }
+        first[22 * outputs + 5] = .leastNonzeroMagnitude
+        first[23 * outputs + 200] = 1e-3
+        second[24 * outputs + 3] = .nan
+        second[25 * outputs + 130] = .infinity
+        for o in 0..<outputs { second[26 * outputs + o] = .leastNormalMagnitude }
+        weight[27 * outputs + 9] = .nan
+        weight[28 * outputs + 140] = -0.0
+        for o in 0..<outputs { second[29 * outputs + o] = 0 }
+        let batch = SparseInputBatch(maxBatch: rows, inputs: inputs)
+        batch.load(x, batch: rows)
+        XCTAssertEqual(batch.columnStart[20], batch.columnStart[inputs])
+        let pool = WorkerPool(threads: 2)
+        let usual = Self.constants
+        var zeroEpsilon = usual, infiniteStep = usual
+        zeroEpsilon.epsilon = 0
+        infiniteStep.stepSize = .infinity
+        for constants in [usual, zeroEpsilon, infiniteStep] {
+            var dweight = [Float](repeating: .nan, count: inputs * outputs)
+            var dbias = [Float](repeating: .nan, count: outputs)
+            SparseInputDense.backwardWeights(
+                dweight: &dweight, dbias: &dbias, dout: dout, batch: batch, outputs: outputs, accumulate: false,
+                pool: pool)
+            var w = weight, m = first, v = second
+            runUpdateKernel(
+                kind: .adam, parameters: &w, gradients: &dweight, first: &m, second: &v,
+                adamStep: constants.stepSize, adamEpsilon: constants.epsilon, beta1: constants.beta1,
+                beta2: constants.beta2, over: 0..<w.count)
+            let expected = (w + m + v).map(\.bitPattern)
+            for set in availableSets {
+                SparseInstructionSet.limit(to: set)
+                var fw = weight, fm = first, fv = second, fbias = [Float](repeating: .nan, count: outputs)
+                SparseInputDense.backwardWeightsAdam(
+                    weight: &fw, first: &fm, second: &fv, dbias: &fbias, dout: dout, batch: batch, outputs: outputs,
+                    update: constants, pool: pool)
+                let found = (fw + fm + fv).map(\.bitPattern)
+                let first = found.indices.first { found[$0] != expected[$0] }
+                XCTAssertNil(first, "value \(first ?? 0) of weight, moments: \(set), \(constants)")
+            }
+        }
+    }
+
     /// Every instruction set and thread count gives the bits of the best
     /// set on one thread.
     func testInstructionSetsAndThreadCountsGiveTheSameBits() {
