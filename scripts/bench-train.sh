@@ -7,7 +7,8 @@
 #
 # Usage: scripts/bench-train.sh [EPOCHS]        (default 2)
 # Each entry runs REPEATS times (default 3), interleaved across frameworks;
-# the table shows the median run by images/s.
+# the table shows the median run by images/s, and a list after it every
+# run's rate.
 # Environment:
 #   PEERS_VENV   venv with tensorflow-cpu, torch, numpy (default /tmp/peers;
 #                created outside the repository when missing)
@@ -79,4 +80,9 @@ for loss in ("softmax", "nce"):
         ratio = f"{r['images_per_s'] / tf:.2f}" if tf else "n/a"
         label = loss if loss == "softmax" else f"nce, num_sampled {r['num_sampled']}"
         print(f"| {label} | {name} | {r['images_per_s']:,.0f} | {ratio} | {r['peak_rss_mb']:.0f} | {r['test_accuracy']*100:.2f}% |")
+print()
+print("Every run's images/s, in the order they ran (the machine's condition moves between runs):")
+for key in dict.fromkeys((r["loss"], r["peer"]) for r in runs):
+    rates = ", ".join(f"{r['images_per_s']:,.0f}" for r in runs if (r["loss"], r["peer"]) == key)
+    print(f"- {key[0]}, {key[1]}: {rates}")
 PY
