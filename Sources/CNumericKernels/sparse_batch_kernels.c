@@ -54,22 +54,45 @@ __attribute__((target("avx512f"))) static int32_t list_rows_avx512(
     return n;
 }
 
+// For each 8-bit mask of kept lanes, the kept lanes' positions in order
+// and zeros after them: the permutation that moves a vector's non-zeros
+// to its front. Filled when the library loads.
+static uint8_t pack_lanes[256][8];
+
+__attribute__((constructor)) static void fill_pack_lanes(void) {
+    for (int mask = 0; mask < 256; mask++) {
+        int k = 0;
+        for (int lane = 0; lane < 8; lane++) {
+            if (mask & (1 << lane)) pack_lanes[mask][k++] = (uint8_t)lane;
+        }
+        while (k < 8) pack_lanes[mask][k++] = 0;
+    }
+}
+
+// Each vector of 8 values is packed in registers with a permutation from
+// pack_lanes and stored whole, as the AVX-512 pass does with its compress
+// instruction; a loop over the set bits instead mispredicted its exit at
+// almost every vector.
 __attribute__((target("avx2"))) static int32_t list_rows_avx2(
     const float *x, ptrdiff_t batch, ptrdiff_t inputs, int32_t *row_start, int32_t *columns, float *values) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     int32_t n = 0;
     for (ptrdiff_t b = 0; b < batch; b++) {
         const float *row = x + b * inputs;
         ptrdiff_t i = 0;
         for (; i + 8 <= inputs; i += 8) {
             __m256 v = _mm256_loadu_ps(row + i);
+            // Not equal, or unordered: NaNs are kept.
             unsigned keep = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_NEQ_UQ));
-            while (keep) {
-                int j = __builtin_ctz(keep);
-                columns[n] = (int32_t)(i + j);
-                values[n] = row[i + j];
-                n++;
-                keep &= keep - 1;
-            }
+            if (!keep) continue;
+            __m256i order = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)pack_lanes[keep]));
+            // The 8 slots from n stay inside the buffers, which hold every
+            // value of the batch.
+            _mm256_storeu_ps(values + n, _mm256_permutevar8x32_ps(v, order));
+            _mm256_storeu_si256(
+                (__m256i *)(columns + n),
+                _mm256_permutevar8x32_epi32(_mm256_add_epi32(lanes, _mm256_set1_epi32((int)i)), order));
+            n += __builtin_popcount(keep);
         }
         if (i < inputs) return list_rows_portable(x, b, batch, inputs, i, row_start, columns, values, n);
         row_start[b + 1] = n;
