@@ -61,10 +61,11 @@ struct adam_update {
 
 // Whether Adam, given a zero gradient and a first moment of +0, leaves
 // the weight exactly as it is: the step times +0 is +0 when the step is
-// finite, and the divisor is positive when epsilon is (the second moment
-// being ordered and not negative).
+// finite and not negative (a negative step gives −0, and a weight of −0
+// minus −0 is +0), and the divisor is positive when epsilon is (the second
+// moment being ordered and not negative).
 static inline int adam_rests_when_idle(const struct adam_update *adam) {
-    return __builtin_isfinite(adam->step_size) && adam->epsilon > 0.0f;
+    return __builtin_isfinite(adam->step_size) && !__builtin_signbit(adam->step_size) && adam->epsilon > 0.0f;
 }
 
 // The columns after the last whole tile, one value at a time (narrow, so

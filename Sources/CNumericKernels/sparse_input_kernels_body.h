@@ -19,6 +19,14 @@ typedef int32_t ISA(mask) __attribute__((vector_size(LANES * 4)));
 // Cache lines in one tile's slice of a row.
 #define TILE_LINES (TILE * 4 / 64)
 
+// x in every lane, −0 and NaN payloads included (adding x to a zero vector
+// would turn −0 into +0).
+static inline ISA(vec) ISA(splat)(float x) {
+    ISA(vec) v;
+    for (int l = 0; l < LANES; l++) v[l] = x;
+    return v;
+}
+
 // Rows of out [item_begin, item_end) (at most ITEM_BLOCK), columns
 // [t, t + TILE). Weight rows [row_low, row_high) cover every index of those
 // items; rows without entries in the whole batch (used[r] == used[r + 1],
@@ -143,9 +151,9 @@ static inline void ISA(gradient_tile)(
         for (int v = 0; v < TILE_VECTORS; v++) STOREV(dweight + at + v * LANES, g[v]);
         return;
     }
-    ISA(vec) b1 = (ISA(vec)){0} + adam->beta1, b2 = (ISA(vec)){0} + adam->beta2;
-    ISA(vec) c1 = (ISA(vec)){0} + (1.0f - adam->beta1), c2 = (ISA(vec)){0} + (1.0f - adam->beta2);
-    ISA(vec) step = (ISA(vec)){0} + adam->step_size, eps = (ISA(vec)){0} + adam->epsilon;
+    ISA(vec) b1 = ISA(splat)(adam->beta1), b2 = ISA(splat)(adam->beta2);
+    ISA(vec) c1 = ISA(splat)(1.0f - adam->beta1), c2 = ISA(splat)(1.0f - adam->beta2);
+    ISA(vec) step = ISA(splat)(adam->step_size), eps = ISA(splat)(adam->epsilon);
     float *p = adam->param + at, *m = adam->first + at, *s2 = adam->second + at;
     if (!accumulate && col_start[i] == col_start[i + 1] && adam_rests_when_idle(adam)) {
         // No gradient. If the first moment is +0 throughout (a pixel no

@@ -101,8 +101,9 @@ final class SparseInputDenseFusionTests: XCTestCase {
     /// been dark for a while), next to every neighbour of that case: a −0
     /// or denormal moment, one lit lane, a NaN or infinite second moment,
     /// one that underflows, NaN and −0 weights; with the usual constants,
-    /// a zero epsilon and an infinite step. The fused kernel gives the bits
-    /// of the gradient then the optimizer kernel, on every set.
+    /// a zero epsilon, an infinite step, a negative one and −0. The fused
+    /// kernel gives the bits of the gradient then the optimizer kernel, on
+    /// every set.
     func testFusedAdamOnDarkRowsEqualsTheOptimizerKernel() {
         let (rows, inputs, outputs) = (16, 40, 256)
         var rng = SeededGenerator(seed: 77)
@@ -127,10 +128,12 @@ final class SparseInputDenseFusionTests: XCTestCase {
         XCTAssertEqual(batch.columnStart[20], batch.columnStart[inputs])
         let pool = WorkerPool(threads: 2)
         let usual = Self.constants
-        var zeroEpsilon = usual, infiniteStep = usual
+        var zeroEpsilon = usual, infiniteStep = usual, negativeStep = usual, negativeZeroStep = usual
         zeroEpsilon.epsilon = 0
         infiniteStep.stepSize = .infinity
-        for constants in [usual, zeroEpsilon, infiniteStep] {
+        negativeStep.stepSize = -usual.stepSize
+        negativeZeroStep.stepSize = -0.0
+        for constants in [usual, zeroEpsilon, infiniteStep, negativeStep, negativeZeroStep] {
             var dweight = [Float](repeating: .nan, count: inputs * outputs)
             var dbias = [Float](repeating: .nan, count: outputs)
             SparseInputDense.backwardWeights(
