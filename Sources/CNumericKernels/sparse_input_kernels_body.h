@@ -19,13 +19,9 @@ typedef int32_t ISA(mask) __attribute__((vector_size(LANES * 4)));
 // Cache lines in one tile's slice of a row.
 #define TILE_LINES (TILE * 4 / 64)
 
-// x in every lane, −0 and NaN payloads included (adding x to a zero vector
-// would turn −0 into +0).
-static inline ISA(vec) ISA(splat)(float x) {
-    ISA(vec) v;
-    for (int l = 0; l < LANES; l++) v[l] = x;
-    return v;
-}
+// x in every lane, −0 included: x − (+0) is x for every x, where adding x
+// to a zero vector would turn −0 into +0.
+static inline ISA(vec) ISA(splat)(float x) { return x - (ISA(vec)){0}; }
 
 // Rows of out [item_begin, item_end) (at most ITEM_BLOCK), columns
 // [t, t + TILE). Weight rows [row_low, row_high) cover every index of those
